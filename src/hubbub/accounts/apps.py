@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "hubbub.accounts"
+    label = "hubbub_accounts"
+    verbose_name = "Accounts"

@@ -1,0 +1,68 @@
+"""Errors as JSON that names the field, the same shape everywhere:
+
+``{"detail": "...", "errors": [{"field": "body", "message": "..."}]}``
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+
+def error_body(detail: str, errors: list[dict] | None = None) -> dict:
+    body: dict = {"detail": detail}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def install(api) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def schema_error(request, exc):
+        errors = []
+        for item in exc.errors:
+            # loc is (source, parameter name, *field path), e.g. ("body", "payload", "body").
+            location = [str(p) for p in item.get("loc", ())]
+            field = ".".join(location[2:]) or (location[-1] if location else "body")
+            errors.append({"field": field, "message": item.get("msg", "Invalid value.")})
+        return api.create_response(
+            request, error_body("The request is not valid.", errors), status=422
+        )
+
+    @api.exception_handler(ValidationError)
+    def service_error(request, exc):
+        if hasattr(exc, "error_dict"):
+            errors = [
+                {"field": field, "message": message}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        else:
+            errors = [{"field": "body", "message": m} for m in exc.messages]
+        return api.create_response(
+            request, error_body("The request is not valid.", errors), status=422
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        detail = str(exc) or "You may not do that on this event."
+        return api.create_response(request, error_body(detail), status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        detail = str(exc) or "Not found."
+        return api.create_response(request, error_body(detail), status=404)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorised(request, exc):
+        response = api.create_response(
+            request,
+            error_body("A valid API token is required (Authorization: Bearer …)."),
+            status=401,
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return api.create_response(request, error_body(str(exc)), status=exc.status_code)

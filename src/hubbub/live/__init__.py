@@ -1,0 +1,9 @@
+"""The live blog. ``publish()`` is the one way a change reaches readers' streams."""
+
+
+def publish(event, type: str, payload: dict) -> int:
+    """Send ``payload`` as a ``type`` message on ``event``'s live stream once the transaction
+    commits; returns the message's sequence number. See :mod:`hubbub.live.publishing`."""
+    from .publishing import publish as _publish
+
+    return _publish(event, type, payload)

@@ -1,0 +1,53 @@
+"""The single publish path (rule 2 of the house).
+
+``publish()`` is called by services inside the transaction of the change. It takes the event's
+next sequence number, writes the message to the durable stream log, and hands it to the broker
+on commit, so readers never see a change that was rolled back.
+"""
+
+import json
+import logging
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+
+from hubbub.events.models import Event
+
+from .broker import StreamMessageData, get_broker
+from .models import StreamMessage
+
+logger = logging.getLogger(__name__)
+
+# The durable log is pruned to this many messages per event (older readers get a resync).
+KEEP_MESSAGES = 5000
+
+
+def encode_payload(payload: dict) -> str:
+    # One line of compact JSON: it goes into a single SSE data: field.
+    return json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False)
+
+
+def publish(event: Event, type: str, payload: dict) -> int:
+    data = encode_payload(payload)
+    with transaction.atomic():
+        # The UPDATE locks the event row until commit, so sequence numbers leave in order.
+        Event.objects.filter(pk=event.pk).update(stream_seq=F("stream_seq") + 1)
+        seq = Event.objects.filter(pk=event.pk).values_list("stream_seq", flat=True).get()
+        StreamMessage.objects.create(event_id=event.pk, seq=seq, type=type, data=data)
+        if seq % 500 == 0:
+            StreamMessage.objects.filter(event_id=event.pk, seq__lte=seq - KEEP_MESSAGES).delete()
+        event.stream_seq = seq
+        message = StreamMessageData(event_id=event.pk, seq=seq, type=type, data=data)
+        transaction.on_commit(lambda: _send(message))
+    return seq
+
+
+def _send(message: StreamMessageData) -> None:
+    try:
+        get_broker().publish(message)
+    except Exception:
+        # The change is committed and logged; readers catch up from the log on the next message
+        # or reconnect, so a broker outage must not turn a reporter's post into an error.
+        logger.exception("broker %s failed to publish %s", settings.HUBBUB_BROKER, message.seq)

@@ -1,0 +1,63 @@
+"""Pydantic schemas of live entries: the API's JSON and the SSE ``data:`` share them."""
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from .models import MAX_BODY_LENGTH
+
+EntryKind = Literal["update", "quote", "key_moment"]
+
+
+class PersonOut(Schema):
+    username: str
+    name: str
+
+
+class SessionRef(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class ImageOut(Schema):
+    url: str
+    alt: str
+    width: int | None
+    height: int | None
+
+
+class EntryOut(Schema):
+    id: int
+    event: str
+    kind: EntryKind
+    body: str
+    body_html: str
+    author: PersonOut | None
+    session: SessionRef | None
+    image: ImageOut | None
+    pinned: bool
+    created_at: datetime
+    edited_at: datetime | None
+    url: str
+
+
+class EntryIn(Schema):
+    body: str = Field(..., max_length=MAX_BODY_LENGTH)
+    kind: EntryKind = "update"
+    session_id: int | None = None
+
+
+class EntryPatch(Schema):
+    body: str | None = Field(None, max_length=MAX_BODY_LENGTH)
+    kind: EntryKind | None = None
+    session_id: int | None = None
+    pinned: bool | None = None
+
+
+class EntryList(Schema):
+    entries: list[EntryOut]
+    stream_seq: int
+    next_since_id: int | None

@@ -1,0 +1,251 @@
+"""Live entries: every write a reader can see goes through here and out through publish()."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hubbub.core.audit import log_action
+from hubbub.core.images import clean_photo
+from hubbub.core.permissions import Action, policy
+from hubbub.core.text import render_markdown
+from hubbub.events.models import Event, Session
+
+from . import publish
+from .models import MAX_BODY_LENGTH, LiveEntry
+from .schemas import EntryOut
+
+ENTRY_CREATED = "entry.created"
+ENTRY_UPDATED = "entry.updated"
+ENTRY_DELETED = "entry.deleted"
+ENTRY_PINNED = "entry.pinned"
+
+
+# -- validation ----------------------------------------------------------------------------------
+def check_body(body) -> str:
+    if body is None or not isinstance(body, str) or not body.strip():
+        raise ValidationError({"body": _("Write something: the update is empty.")})
+    if len(body) > MAX_BODY_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("The update is %(length)s characters; the limit is %(limit)s.")
+                % {"length": f"{len(body):,}", "limit": f"{MAX_BODY_LENGTH:,}"}
+            }
+        )
+    return body.strip()
+
+
+def check_kind(kind) -> str:
+    if kind not in LiveEntry.Kind.values:
+        raise ValidationError(
+            {"kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(LiveEntry.Kind.values)}}
+        )
+    return kind
+
+
+def check_session(event: Event, session_id) -> Session | None:
+    if session_id in (None, ""):
+        return None
+    try:
+        session_id = int(session_id)
+    except (TypeError, ValueError):
+        raise ValidationError({"session_id": _("Choose a session of this event.")}) from None
+    session = Session.objects.filter(event=event, pk=session_id).first()
+    if session is None:
+        raise ValidationError({"session_id": _("That session is not part of this event.")})
+    return session
+
+
+# -- writes --------------------------------------------------------------------------------------
+def do_create_entry(
+    *,
+    event: Event,
+    author,
+    body: str,
+    kind: str = LiveEntry.Kind.UPDATE,
+    session_id=None,
+    image=None,
+    image_alt: str = "",
+    client_token: str = "",
+) -> LiveEntry:
+    policy.require(author, Action.POST_ENTRY, event)
+    client_token = (client_token or "")[:64]
+    if client_token:
+        # A phone retrying a post whose answer it never received: hand back the stored entry.
+        existing = LiveEntry.objects.filter(
+            event=event, author=author, client_token=client_token
+        ).first()
+        if existing is not None:
+            return existing
+    body = check_body(body)
+    kind = check_kind(kind)
+    if kind == LiveEntry.Kind.KEY_MOMENT:
+        policy.require(author, Action.MARK_KEY_MOMENT, event)
+    session = check_session(event, session_id)
+    photo = clean_photo(image) if image else None
+    with transaction.atomic():
+        entry = LiveEntry(
+            event=event,
+            author=author,
+            session=session,
+            kind=kind,
+            body=body,
+            body_html=render_markdown(body),
+            image_alt=(image_alt or "").strip()[:300],
+            client_token=client_token,
+        )
+        if photo is not None:
+            entry.image.save(photo.file.name, photo.file, save=False)
+            entry.image_width, entry.image_height = photo.width, photo.height
+        entry.save()
+        log_action("hubbub.entry.posted", actor=author, event=event, target=entry)
+        publish(event, ENTRY_CREATED, entry_payload(entry))
+    return entry
+
+
+def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
+    """Change body, kind, session or pinned; each needs its own right."""
+    event = entry.event
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if "pinned" in changes:
+        pinned = bool(changes.pop("pinned"))
+        if pinned != entry.pinned:
+            entry = do_pin_entry(entry, actor=actor, pinned=pinned)
+        if not changes:
+            return entry
+    policy.require(actor, Action.EDIT_ENTRY, event, entry)
+    if "body" in changes:
+        entry.body = check_body(changes["body"])
+        entry.body_html = render_markdown(entry.body)
+    if "kind" in changes:
+        kind = check_kind(changes["kind"])
+        if kind != entry.kind and LiveEntry.Kind.KEY_MOMENT in (kind, entry.kind):
+            policy.require(actor, Action.MARK_KEY_MOMENT, event)
+        entry.kind = kind
+    if "session_id" in changes:
+        entry.session = check_session(event, changes["session_id"])
+    if "image_alt" in changes:
+        entry.image_alt = str(changes["image_alt"]).strip()[:300]
+    entry.edited_at = timezone.now()
+    with transaction.atomic():
+        entry.save()
+        log_action("hubbub.entry.edited", actor=actor, event=event, target=entry)
+        publish(event, ENTRY_UPDATED, entry_payload(entry))
+    return entry
+
+
+def do_pin_entry(entry: LiveEntry, *, actor, pinned: bool = True) -> LiveEntry:
+    """Pin ``entry`` to the top of the live page; one entry is pinned at a time."""
+    event = entry.event
+    policy.require(actor, Action.PIN_ENTRY, event, entry)
+    with transaction.atomic():
+        if pinned:
+            for previous in LiveEntry.objects.filter(event=event, pinned=True).exclude(pk=entry.pk):
+                previous.pinned = False
+                previous.save(update_fields=["pinned"])
+                publish(event, ENTRY_PINNED, entry_payload(previous))
+        entry.pinned = pinned
+        entry.save(update_fields=["pinned"])
+        log_action(
+            "hubbub.entry.pinned" if pinned else "hubbub.entry.unpinned",
+            actor=actor,
+            event=event,
+            target=entry,
+        )
+        publish(event, ENTRY_PINNED, entry_payload(entry))
+    return entry
+
+
+def do_delete_entry(entry: LiveEntry, *, actor) -> None:
+    event = entry.event
+    policy.require(actor, Action.DELETE_ENTRY, event, entry)
+    entry_id = entry.pk
+    with transaction.atomic():
+        log_action(
+            "hubbub.entry.deleted",
+            actor=actor,
+            event=event,
+            target=entry,
+            data={"body": entry.body[:500]},
+        )
+        if entry.image:
+            entry.image.delete(save=False)
+        entry.delete()
+        publish(event, ENTRY_DELETED, {"id": entry_id, "event": event.slug})
+
+
+# -- reads ---------------------------------------------------------------------------------------
+def entries_for_event(event: Event):
+    return (
+        LiveEntry.objects.filter(event=event)
+        .select_related("author", "session")
+        .prefetch_related(Prefetch("co_authors"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_entry(event: Event, entry_id) -> LiveEntry:
+    from django.http import Http404
+
+    try:
+        entry_id = int(entry_id)
+    except (TypeError, ValueError):
+        raise Http404(_("No such entry.")) from None
+    entry = entries_for_event(event).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404(_("No such entry on this event."))
+    entry.event = event
+    return entry
+
+
+def entry_data(entry: LiveEntry) -> dict:
+    """The entry's public JSON (the API's GET and the SSE data share it)."""
+    event = entry.event
+    author = None
+    if entry.author is not None:
+        author = {
+            "username": entry.author.get_username(),
+            "name": entry.author.get_full_name() or entry.author.get_username(),
+        }
+    session = None
+    if entry.session is not None:
+        entry.session.event = event
+        session = {
+            "id": entry.session.pk,
+            "title": entry.session.title,
+            "url": entry.session.get_absolute_url(),
+        }
+    image = None
+    if entry.image:
+        image = {
+            "url": entry.image.url,
+            "alt": entry.image_alt,
+            "width": entry.image_width,
+            "height": entry.image_height,
+        }
+    data = {
+        "id": entry.pk,
+        "event": event.slug,
+        "kind": entry.kind,
+        "body": entry.body,
+        "body_html": entry.body_html,
+        "author": author,
+        "session": session,
+        "image": image,
+        "pinned": entry.pinned,
+        "created_at": entry.created_at,
+        "edited_at": entry.edited_at,
+        "url": entry.get_absolute_url(),
+    }
+    return EntryOut.model_validate(data).model_dump(mode="json")
+
+
+def render_entry_html(entry: LiveEntry) -> str:
+    return render_to_string("live/_entry.html", {"entry": entry, "event": entry.event})
+
+
+def entry_payload(entry: LiveEntry) -> dict:
+    """What an entry event carries on the stream: the API JSON plus the rendered HTML."""
+    return {**entry_data(entry), "html": render_entry_html(entry)}

@@ -1,0 +1,438 @@
+"""The live stream: a small ASGI handler for ``/<event>/live/stream`` (Server-Sent Events).
+
+It sits beside Django rather than inside it, as Zulip keeps its event server apart: the only
+database work is resolving the event when a reader connects and, for a reader that reconnects
+further behind than the in-memory log reaches, one indexed query shared by everyone in the same
+position. A message arrives from the broker once per process, is framed as SSE bytes once, and
+the same bytes object is written to every reader.
+
+Protocol: ``id:`` is the event's stream sequence number; a reconnect with ``Last-Event-ID``
+(header) or ``?last_event_id=`` gets exactly the messages after it, in order, or a ``resync``
+event when they are no longer kept (or the id makes no sense). A comment line goes out every
+15-25 s (with jitter) so proxies keep the connection open.
+"""
+
+import asyncio
+import json
+import logging
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qs
+
+from django.conf import settings
+
+from .broker import StreamMessageData, get_broker
+
+logger = logging.getLogger(__name__)
+
+STREAM_PATH = re.compile(r"^/(?P<slug>[-a-zA-Z0-9_]{1,80})/live/stream/?$")
+HEARTBEAT_SECONDS = (15.0, 25.0)
+# How long an out-of-order message waits for the ones before it before the hub fetches them.
+GAP_WAIT_SECONDS = 0.15
+# A reader this many messages behind on its socket is dropped; it reconnects and resumes.
+MAX_PENDING = 2000
+# How long a slug -> event lookup is trusted before asking the database again.
+RESOLVE_TTL_SECONDS = 30.0
+
+HEARTBEAT_FRAME = b": heartbeat\n\n"
+HELLO_FRAME = b"retry: 3000\n: connected\n\n"
+
+RESPONSE_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-cache, no-transform"),
+    # nginx: pass bytes through as they come.
+    (b"x-accel-buffering", b"no"),
+    # Readers on other sites (embeds) may subscribe too; the stream carries only public data.
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"content-type"),
+]
+
+Send = Callable[[dict], Awaitable[None]]
+Receive = Callable[[], Awaitable[dict]]
+
+
+def sse_frame(seq: int, type: str, data: str) -> bytes:
+    return f"id: {seq}\nevent: {type}\ndata: {data}\n\n".encode()
+
+
+def resync_frame(reason: str, seq: int | None) -> bytes:
+    # Carries the current id so the reader's next reconnect starts from here.
+    head = f"id: {seq}\n" if seq is not None else ""
+    payload = json.dumps({"reason": reason})
+    return f"{head}event: resync\ndata: {payload}\n\n".encode()
+
+
+def parse_last_event_id(raw: str | None) -> int | None:
+    """A well-formed id, or None (which means: resync)."""
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    return int(raw)
+
+
+class Reader:
+    """One connected reader: what is waiting to be written, and how to wake its writer."""
+
+    __slots__ = ("closed", "heartbeat_due", "pending", "waiter")
+
+    def __init__(self, now: float):
+        self.pending: list[tuple[int | None, bytes]] = []
+        self.waiter: asyncio.Future | None = None
+        self.closed = False
+        self.heartbeat_due = now + random.uniform(*HEARTBEAT_SECONDS)
+
+    def push(self, seq: int | None, frame: bytes) -> None:
+        self.pending.append((seq, frame))
+        if len(self.pending) > MAX_PENDING:
+            self.close()
+        self.wake()
+
+    def wake(self) -> None:
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def close(self) -> None:
+        self.closed = True
+        self.wake()
+
+
+class Resync(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EventHub:
+    """Per event and process: the readers, the last sequence number, a contiguous log."""
+
+    def __init__(self, server: "StreamServer", event_id: int):
+        self.server = server
+        self.event_id = event_id
+        self.readers: set[Reader] = set()
+        self.last_seq: int | None = None
+        # Contiguous frames: log[i] has sequence number log_start + i.
+        self.log: list[bytes] = []
+        self.log_start = 0
+        self.early: dict[int, StreamMessageData] = {}
+        self.gap_task: asyncio.Task | None = None
+        self.backfill_lock = asyncio.Lock()
+
+    # -- messages from the broker -------------------------------------------------------------
+    def receive(self, message: StreamMessageData) -> None:
+        if self.last_seq is not None and message.seq <= self.last_seq:
+            return  # already delivered (e.g. filled from the log before it arrived)
+        if self.last_seq is None or message.seq == self.last_seq + 1:
+            self._deliver(message.seq, sse_frame(message.seq, message.type, message.data))
+            self._drain_early()
+        else:
+            self.early[message.seq] = message
+            if self.gap_task is None or self.gap_task.done():
+                self.gap_task = asyncio.get_running_loop().create_task(self._fill_gap())
+
+    def _deliver(self, seq: int, frame: bytes) -> None:
+        if not self.log or seq != self.log_start + len(self.log):
+            self.log = []
+            self.log_start = seq
+        self.log.append(frame)
+        capacity = self.server.log_capacity
+        if len(self.log) > 2 * capacity:
+            drop = len(self.log) - capacity
+            del self.log[:drop]
+            self.log_start += drop
+        self.last_seq = seq
+        for reader in self.readers:
+            reader.push(seq, frame)
+
+    def _drain_early(self) -> None:
+        while self.early and self.last_seq is not None and (self.last_seq + 1) in self.early:
+            message = self.early.pop(self.last_seq + 1)
+            self._deliver(message.seq, sse_frame(message.seq, message.type, message.data))
+
+    async def _fill_gap(self) -> None:
+        await asyncio.sleep(GAP_WAIT_SECONDS)
+        if not self.early or self.last_seq is None:
+            return
+        first_early = min(self.early)
+        if first_early == self.last_seq + 1:
+            self._drain_early()
+            return
+        rows = await self.server.fetch_messages(self.event_id, self.last_seq, first_early - 1)
+        for seq, type_, data in rows:
+            if seq == self.last_seq + 1:
+                self._deliver(seq, sse_frame(seq, type_, data))
+        if self.early and min(self.early) != self.last_seq + 1:
+            # The missing messages are gone from the log too: tell readers to reload.
+            logger.warning("event %s: stream gap after %s not recoverable", self.event_id, rows)
+            skip_to = min(self.early) - 1
+            for reader in self.readers:
+                reader.push(None, resync_frame("gap", skip_to))
+            self.log = []
+            self.last_seq = skip_to
+        self._drain_early()
+
+    # -- readers ------------------------------------------------------------------------------
+    async def replay_after(self, last_id: int | None) -> list[tuple[int, bytes]]:
+        """The frames after ``last_id``, in order; raises Resync when that cannot be done."""
+        if last_id is None:
+            raise Resync("invalid-id")
+        head = self.last_seq or 0
+        if last_id > head:
+            raise Resync("unknown-id")
+        if last_id == head:
+            return []
+        if not self._log_covers(last_id):
+            if head - last_id > self.server.replay_limit:
+                raise Resync("too-old")
+            async with self.backfill_lock:
+                # Another reader in the same position may have fetched it meanwhile.
+                if not self._log_covers(last_id):
+                    await self._backfill(last_id)
+        start = last_id + 1 - self.log_start
+        return [(self.log_start + i, frame) for i, frame in enumerate(self.log) if i >= start]
+
+    def _log_covers(self, last_id: int) -> bool:
+        return bool(self.log) and self.log_start <= last_id + 1
+
+    async def _backfill(self, last_id: int) -> None:
+        upper = self.log_start - 1 if self.log else self.last_seq
+        rows = await self.server.fetch_messages(self.event_id, last_id, upper)
+        expected = list(range(last_id + 1, upper + 1))
+        if [seq for seq, _t, _d in rows] != expected:
+            raise Resync("too-old")
+        frames = [sse_frame(seq, type_, data) for seq, type_, data in rows]
+        if self.log:
+            self.log = frames + self.log
+        else:
+            self.log = frames
+        self.log_start = last_id + 1
+
+
+class StreamServer:
+    """All hubs of one process, the broker subscription and the heartbeat clock."""
+
+    def __init__(self, broker=None):
+        self._broker = broker
+        self.hubs: dict[int, EventHub] = {}
+        self._resolved: dict[str, tuple[float, int | None, int]] = {}
+        self._resolving: dict[str, asyncio.Future] = {}
+        self._subscribed: asyncio.Task | None = None
+        self._heartbeat_task: asyncio.Task | None = None
+        self.log_capacity = max(settings.HUBBUB_STREAM_MEMORY_LOG, 1)
+        self.replay_limit = settings.HUBBUB_STREAM_REPLAY_LIMIT
+
+    @property
+    def broker(self):
+        if self._broker is None:
+            self._broker = get_broker()
+        return self._broker
+
+    async def start(self) -> None:
+        """Subscribe to the broker once per process (concurrent callers wait for the first)."""
+        if self._subscribed is None:
+            self._subscribed = asyncio.get_running_loop().create_task(self._subscribe())
+        try:
+            await asyncio.shield(self._subscribed)
+        except Exception:
+            self._subscribed = None  # the next reader tries again
+            raise
+
+    async def _subscribe(self) -> None:
+        await self.broker.subscribe(self.on_message)
+        self._heartbeat_task = asyncio.get_running_loop().create_task(self._heartbeats())
+
+    async def stop(self) -> None:
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
+        for hub in self.hubs.values():
+            for reader in list(hub.readers):
+                reader.close()
+        subscribed = self._subscribed
+        if (
+            subscribed is not None
+            and subscribed.done()
+            and not subscribed.cancelled()
+            and subscribed.exception() is None
+        ):
+            await self.broker.unsubscribe(self.on_message)
+        self._subscribed = None
+
+    def on_message(self, message: StreamMessageData) -> None:
+        self.hub(message.event_id).receive(message)
+
+    def hub(self, event_id: int) -> EventHub:
+        hub = self.hubs.get(event_id)
+        if hub is None:
+            hub = self.hubs[event_id] = EventHub(self, event_id)
+        return hub
+
+    async def _heartbeats(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            now = time.monotonic()
+            for hub in self.hubs.values():
+                for reader in hub.readers:
+                    if reader.heartbeat_due <= now:
+                        reader.heartbeat_due = now + random.uniform(*HEARTBEAT_SECONDS)
+                        reader.push(None, HEARTBEAT_FRAME)
+
+    # -- database, only at connect or on a gap -------------------------------------------------
+    async def resolve(self, slug: str) -> tuple[int, int] | None:
+        """(event id, current stream sequence) of a public event, or None."""
+        cached = self._resolved.get(slug)
+        if cached is not None and cached[0] > time.monotonic():
+            return None if cached[1] is None else (cached[1], cached[2])
+        inflight = self._resolving.get(slug)
+        if inflight is None:
+            inflight = asyncio.get_running_loop().create_future()
+            self._resolving[slug] = inflight
+            try:
+                found = await asyncio.to_thread(_lookup_event, slug)
+            except Exception as exc:
+                inflight.set_exception(exc)
+                raise
+            finally:
+                self._resolving.pop(slug, None)
+            expires = time.monotonic() + RESOLVE_TTL_SECONDS
+            self._resolved[slug] = (expires, *(found or (None, 0)))
+            inflight.set_result(found)
+            return found
+        return await asyncio.shield(inflight)
+
+    async def fetch_messages(self, event_id: int, after: int, upto: int):
+        return await asyncio.to_thread(_fetch_messages, event_id, after, upto)
+
+    # -- the ASGI side ------------------------------------------------------------------------
+    async def handle(self, scope: dict, receive: Receive, send: Send, slug: str) -> None:
+        method = scope["method"]
+        if method == "OPTIONS":
+            await _plain(
+                send, 204, b"", extra=[(b"access-control-allow-headers", b"last-event-id")]
+            )
+            return
+        if method not in {"GET", "HEAD"}:
+            await _plain(send, 405, b"Only GET is supported.\n", extra=[(b"allow", b"GET")])
+            return
+        found = await self.resolve(slug)
+        if found is None:
+            await _plain(send, 404, b"No live event at this address.\n")
+            return
+        event_id, db_seq = found
+        await self.start()
+        hub = self.hub(event_id)
+        if hub.last_seq is None:
+            hub.last_seq = db_seq
+
+        await send({"type": "http.response.start", "status": 200, "headers": RESPONSE_HEADERS})
+        if method == "HEAD":
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        reader = Reader(time.monotonic())
+        disconnect = asyncio.ensure_future(_wait_for_disconnect(receive))
+        disconnect.add_done_callback(lambda _task: reader.close())
+        hub.readers.add(reader)
+        try:
+            first = [HELLO_FRAME]
+            raw_last_id = _last_event_id(scope)
+            if raw_last_id is not None:
+                first.extend(await self._resume(hub, reader, raw_last_id))
+            await send({"type": "http.response.body", "body": b"".join(first), "more_body": True})
+            while not reader.closed:
+                if not reader.pending:
+                    reader.waiter = asyncio.get_running_loop().create_future()
+                    await reader.waiter
+                    reader.waiter = None
+                    if reader.closed:
+                        break
+                batch, reader.pending = reader.pending, []
+                body = batch[0][1] if len(batch) == 1 else b"".join(f for _s, f in batch)
+                await send({"type": "http.response.body", "body": body, "more_body": True})
+        finally:
+            hub.readers.discard(reader)
+            disconnect.cancel()
+
+    async def _resume(self, hub: EventHub, reader: Reader, raw_last_id: str) -> list[bytes]:
+        """Missed frames (or a resync), merged with anything that arrived meanwhile."""
+        try:
+            replay = await hub.replay_after(parse_last_event_id(raw_last_id))
+        except Resync as resync:
+            return [resync_frame(resync.reason, hub.last_seq)]
+        frames = [frame for _seq, frame in replay]
+        newest = replay[-1][0] if replay else None
+        if newest is not None:
+            # Live messages queued while replaying: keep only those after the replay.
+            reader.pending = [
+                (seq, frame) for seq, frame in reader.pending if seq is None or seq > newest
+            ]
+        return frames
+
+
+async def _wait_for_disconnect(receive: Receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+def _last_event_id(scope: dict) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"last-event-id":
+            return value.decode("latin-1")
+    query = scope.get("query_string", b"")
+    if query:
+        values = parse_qs(query.decode("latin-1")).get("last_event_id")
+        if values:
+            return values[0]
+    return None
+
+
+async def _plain(send: Send, status: int, body: bytes, extra=()) -> None:
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"access-control-allow-origin", b"*"),
+        *extra,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _lookup_event(slug: str) -> tuple[int, int] | None:
+    from django.db import close_old_connections
+
+    from hubbub.events.models import Event
+
+    try:
+        row = Event.objects.public().filter(slug=slug).values_list("pk", "stream_seq").first()
+    finally:
+        close_old_connections()
+    return tuple(row) if row else None
+
+
+def _fetch_messages(event_id: int, after: int, upto: int) -> list[tuple[int, str, str]]:
+    from django.db import close_old_connections
+
+    from .models import StreamMessage
+
+    try:
+        return list(
+            StreamMessage.objects.filter(event_id=event_id, seq__gt=after, seq__lte=upto)
+            .order_by("seq")
+            .values_list("seq", "type", "data")
+        )
+    finally:
+        close_old_connections()
+
+
+_server: StreamServer | None = None
+
+
+def get_stream_server() -> StreamServer:
+    global _server
+    if _server is None:
+        _server = StreamServer()
+    return _server

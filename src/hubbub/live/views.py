@@ -1,0 +1,334 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_POST
+
+from hubbub.core.permissions import Action, policy
+from hubbub.core.text import plain_text
+from hubbub.events.models import Session
+from hubbub.events.services import get_public_event, session_now_in_room
+
+from . import services
+from .forms import EntryForm
+from .models import LiveEntry
+
+PAGE_SIZE = 50
+KEY_MOMENTS_SHOWN = 20
+
+
+def _reader_context(request, event) -> dict:
+    """Everything the entries area needs; rendered HTML is cached per stream position."""
+    order = "oldest" if request.GET.get("order") == "oldest" else "newest"
+    session_filter = _int_or_none(request.GET.get("session"))
+    cursor = _int_or_none(request.GET.get("after" if order == "oldest" else "before"))
+    key = f"live:{event.pk}:{event.stream_seq}:{order}:{session_filter}:{cursor}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _render_entries_area(request, event, order, session_filter, cursor)
+        cache.set(key, cached, 300)
+    return {"event": event, "section": "live", **cached}
+
+
+def _render_entries_area(request, event, order, session_filter, cursor) -> dict:
+    entries = services.entries_for_event(event).filter(pinned=False)
+    if session_filter is not None:
+        entries = entries.filter(session_id=session_filter)
+    if order == "oldest":
+        entries = entries.order_by("created_at", "id")
+        if cursor is not None:
+            entries = entries.filter(id__gt=cursor)
+    elif cursor is not None:
+        entries = entries.filter(id__lt=cursor)
+    page = list(entries[: PAGE_SIZE + 1])
+    has_more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    pinned = services.entries_for_event(event).filter(pinned=True).first()
+    key_moments = list(
+        LiveEntry.objects.filter(event=event, kind=LiveEntry.Kind.KEY_MOMENT)
+        .only("id", "body", "created_at")
+        .order_by("-created_at")[:KEY_MOMENTS_SHOWN]
+    )
+    for entry in [*page, *key_moments, *([pinned] if pinned else [])]:
+        entry.event = event
+    sessions = list(
+        Session.objects.filter(event=event, entries__isnull=False)
+        .distinct()
+        .order_by("starts_at")
+        .only("id", "title", "starts_at")
+    )
+    context = {
+        "event": event,
+        "entries": page,
+        "pinned": pinned,
+        "key_moments": [(e, plain_text(e.body, 120)) for e in key_moments],
+        "sessions": sessions,
+        "order": order,
+        "session_filter": session_filter,
+        "next_cursor": page[-1].pk if has_more and page else None,
+        "is_first_page": cursor is None,
+        "newest_entry": page[0] if page and order == "newest" else None,
+    }
+    html = render_to_string("live/_entries_area.html", context, request=None)
+    return {
+        "entries_area": html,
+        "entry_count_shown": len(page),
+        "order": order,
+        "session_filter": session_filter,
+        "is_first_page": cursor is None,
+        "last_updated": page[0].created_at if page and order == "newest" else None,
+        "description": plain_text(event.summary, 200)
+        or _("Live coverage of %(title)s.") % {"title": event.title},
+    }
+
+
+def reader_page(request, event):
+    event = get_public_event(event, request.user)
+    context = _reader_context(request, event)
+    context["structured_data"] = _live_blog_json_ld(request, event, context)
+    context["embed_snippet"] = _embed_snippet(request, event)
+    return render(request, "live/page.html", context)
+
+
+@xframe_options_exempt
+def embed_page(request, event):
+    event = get_public_event(event, request.user)
+    response = render(request, "live/embed.html", _reader_context(request, event))
+    response.embeddable = True  # the CSP middleware allows any site to frame this page
+    return response
+
+
+def entry_detail(request, event, entry_id):
+    event = get_public_event(event, request.user)
+    entry = services.get_entry(event, entry_id)
+    return render(request, "live/entry.html", {"event": event, "entry": entry, "section": "live"})
+
+
+# -- reporter console ----------------------------------------------------------------------------
+def _console_sessions(event):
+    sessions = list(
+        Session.objects.filter(event=event).select_related("room").order_by("starts_at", "title")
+    )
+    for session in sessions:
+        local = timezone.localtime(session.starts_at, event.tz)
+        room = f" · {session.room.name}" if session.room else ""
+        session.label = f"{local:%a %H:%M}{room} — {session.title}"
+    return sessions
+
+
+def _default_session(request, event):
+    from hubbub.team.models import EventRole
+
+    grant = (
+        EventRole.objects.active()
+        .filter(user=request.user, event=event, home_room__isnull=False)
+        .select_related("home_room")
+        .first()
+    )
+    return session_now_in_room(event, grant.home_room if grant else None)
+
+
+@login_required
+def console(request, event):
+    event = get_public_event(event, request.user)
+    if not policy.can(request.user, Action.POST_ENTRY, event):
+        raise PermissionDenied(_("Only the event's reporting team can post updates."))
+    sessions = _console_sessions(event)
+    allow_key_moment = policy.can(request.user, Action.MARK_KEY_MOMENT, event)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if request.method == "POST":
+        form = EntryForm(
+            request.POST, request.FILES, sessions=sessions, allow_key_moment=allow_key_moment
+        )
+        if form.is_valid():
+            try:
+                entry = services.do_create_entry(
+                    event=event,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    kind=form.cleaned_data["kind"],
+                    session_id=form.cleaned_data["session_id"],
+                    image=form.cleaned_data["image"],
+                    image_alt=form.cleaned_data["image_alt"],
+                    client_token=form.cleaned_data["client_token"],
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                if wants_json:
+                    return JsonResponse(
+                        {
+                            "entry": services.entry_data(entry),
+                            "html": render_to_string(
+                                "live/_console_entry.html",
+                                {
+                                    "entry": entry,
+                                    "event": event,
+                                    "can": _entry_rights(request, event, entry),
+                                },
+                                request=request,
+                            ),
+                        },
+                        status=201,
+                    )
+                messages.success(request, _("Posted. Readers can see it now."))
+                return redirect("live:console", event=event.slug)
+        if wants_json:
+            return JsonResponse(
+                {
+                    "detail": _("The update was not posted."),
+                    "errors": [
+                        {"field": field, "message": message}
+                        for field, errors in form.errors.items()
+                        for message in errors
+                    ],
+                },
+                status=422,
+            )
+    else:
+        default = _default_session(request, event)
+        form = EntryForm(
+            initial={"session_id": default.pk if default else None},
+            sessions=sessions,
+            allow_key_moment=allow_key_moment,
+        )
+    recent = services.entries_for_event(event)
+    if not policy.can(request.user, Action.EDIT_ENTRY, event):
+        recent = recent.filter(author=request.user)
+    recent = list(recent[:30])
+    for entry in recent:
+        entry.event = event
+        entry.rights = _entry_rights(request, event, entry)
+    return render(
+        request,
+        "live/console.html",
+        {"event": event, "form": form, "recent": recent, "section": "live"},
+    )
+
+
+def _entry_rights(request, event, entry) -> dict:
+    return {
+        "edit": policy.can(request.user, Action.EDIT_ENTRY, event, entry),
+        "delete": policy.can(request.user, Action.DELETE_ENTRY, event, entry),
+        "pin": policy.can(request.user, Action.PIN_ENTRY, event, entry),
+    }
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def edit_entry(request, event, entry_id):
+    event = get_public_event(event, request.user)
+    entry = services.get_entry(event, entry_id)
+    policy.require(request.user, Action.EDIT_ENTRY, event, entry)
+    sessions = _console_sessions(event)
+    allow_key_moment = policy.can(request.user, Action.MARK_KEY_MOMENT, event)
+    if request.method == "POST":
+        form = EntryForm(request.POST, sessions=sessions, allow_key_moment=allow_key_moment)
+        form.fields["image"].disabled = True
+        if form.is_valid():
+            try:
+                services.do_update_entry(
+                    entry,
+                    actor=request.user,
+                    body=form.cleaned_data["body"],
+                    kind=form.cleaned_data["kind"],
+                    session_id=form.cleaned_data["session_id"] or "",
+                    image_alt=form.cleaned_data["image_alt"] if entry.image else None,
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved. Readers see the new version now."))
+                return redirect("live:console", event=event.slug)
+    else:
+        form = EntryForm(
+            initial={
+                "body": entry.body,
+                "kind": entry.kind,
+                "session_id": entry.session_id,
+                "image_alt": entry.image_alt,
+            },
+            sessions=sessions,
+            allow_key_moment=allow_key_moment or entry.is_key_moment,
+        )
+    return render(
+        request,
+        "live/edit.html",
+        {"event": event, "entry": entry, "form": form, "section": "live"},
+    )
+
+
+@login_required
+def delete_entry(request, event, entry_id):
+    event = get_public_event(event, request.user)
+    entry = services.get_entry(event, entry_id)
+    policy.require(request.user, Action.DELETE_ENTRY, event, entry)
+    if request.method == "POST":
+        services.do_delete_entry(entry, actor=request.user)
+        messages.success(request, _("Deleted. It has gone from every reader's page."))
+        return redirect("live:console", event=event.slug)
+    return render(request, "live/delete.html", {"event": event, "entry": entry, "section": "live"})
+
+
+@login_required
+@require_POST
+def pin_entry(request, event, entry_id):
+    event = get_public_event(event, request.user)
+    entry = services.get_entry(event, entry_id)
+    pin = request.POST.get("pinned", "1") == "1"
+    services.do_pin_entry(entry, actor=request.user, pinned=pin)
+    messages.success(request, _("Pinned to the top.") if pin else _("Unpinned."))
+    return redirect("live:console", event=event.slug)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _live_blog_json_ld(request, event, context) -> str:
+    url = request.build_absolute_uri(reverse("live:page", kwargs={"event": event.slug}))
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting",
+        "headline": _("%(title)s: live") % {"title": event.title},
+        "description": context["description"],
+        "url": url,
+        "coverageStartTime": event.day_start(event.starts_on).isoformat(),
+        "coverageEndTime": event.day_start(event.ends_on).replace(hour=23, minute=59).isoformat(),
+        "about": {
+            "@type": "Event",
+            "name": event.title,
+            "startDate": event.starts_on.isoformat(),
+            "endDate": event.ends_on.isoformat(),
+            "location": {"@type": "Place", "name": event.venue or event.title},
+        },
+    }
+    if context.get("last_updated"):
+        data["dateModified"] = context["last_updated"].isoformat()
+    # Escape "<" so the JSON can never close the script element it sits in.
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def _embed_snippet(request, event) -> str:
+    script = request.build_absolute_uri("/static/live/embed.js")
+    return f'<script src="{script}" data-hubbub-event="{event.slug}" async></script>'
