@@ -220,6 +220,11 @@ HUBBUB_STREAM_MEMORY_LOG = int(os.environ.get("HUBBUB_STREAM_MEMORY_LOG", "500")
 # How far back (in stream messages) a reconnecting reader can be caught up from the database.
 HUBBUB_STREAM_REPLAY_LIMIT = int(os.environ.get("HUBBUB_STREAM_REPLAY_LIMIT", "1000"))
 
+# Seconds between heartbeat comments on an idle stream, as "min,max" (jitter in between).
+HUBBUB_STREAM_HEARTBEAT = tuple(
+    float(x) for x in os.environ.get("HUBBUB_STREAM_HEARTBEAT", "15,25").split(",", 1)
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -28,7 +28,6 @@ from .broker import StreamMessageData, get_broker
 logger = logging.getLogger(__name__)
 
 STREAM_PATH = re.compile(r"^/(?P<slug>[-a-zA-Z0-9_]{1,80})/live/stream/?$")
-HEARTBEAT_SECONDS = (15.0, 25.0)
 # How long an out-of-order message waits for the ones before it before the hub fetches them.
 GAP_WAIT_SECONDS = 0.15
 # A reader this many messages behind on its socket is dropped; it reconnects and resumes.
@@ -79,11 +78,11 @@ class Reader:
 
     __slots__ = ("closed", "heartbeat_due", "pending", "waiter")
 
-    def __init__(self, now: float):
+    def __init__(self, heartbeat_due: float):
         self.pending: list[tuple[int | None, bytes]] = []
         self.waiter: asyncio.Future | None = None
         self.closed = False
-        self.heartbeat_due = now + random.uniform(*HEARTBEAT_SECONDS)
+        self.heartbeat_due = heartbeat_due
 
     def push(self, seq: int | None, frame: bytes) -> None:
         self.pending.append((seq, frame))
@@ -224,6 +223,10 @@ class StreamServer:
         self._heartbeat_task: asyncio.Task | None = None
         self.log_capacity = max(settings.HUBBUB_STREAM_MEMORY_LOG, 1)
         self.replay_limit = settings.HUBBUB_STREAM_REPLAY_LIMIT
+        self.heartbeat_range = settings.HUBBUB_STREAM_HEARTBEAT
+
+    def next_heartbeat(self, now: float) -> float:
+        return now + random.uniform(*self.heartbeat_range)
 
     @property
     def broker(self):
@@ -272,12 +275,12 @@ class StreamServer:
 
     async def _heartbeats(self) -> None:
         while True:
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(min(1.0, self.heartbeat_range[0] / 2))
             now = time.monotonic()
             for hub in self.hubs.values():
                 for reader in hub.readers:
                     if reader.heartbeat_due <= now:
-                        reader.heartbeat_due = now + random.uniform(*HEARTBEAT_SECONDS)
+                        reader.heartbeat_due = self.next_heartbeat(now)
                         reader.push(None, HEARTBEAT_FRAME)
 
     # -- database, only at connect or on a gap -------------------------------------------------
@@ -332,7 +335,7 @@ class StreamServer:
             await send({"type": "http.response.body", "body": b""})
             return
 
-        reader = Reader(time.monotonic())
+        reader = Reader(self.next_heartbeat(time.monotonic()))
         disconnect = asyncio.ensure_future(_wait_for_disconnect(receive))
         disconnect.add_done_callback(lambda _task: reader.close())
         hub.readers.add(reader)
