@@ -65,4 +65,15 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
+        if _unreadable_body(exc):
+            errors = [{"field": "body", "message": "The request body is not valid JSON."}]
+            return api.create_response(
+                request, error_body("The request body could not be read.", errors), status=400
+            )
         return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+def _unreadable_body(exc: HttpError) -> bool:
+    # Ninja turns any failure of its body parser into HttpError(400, "Cannot parse request
+    # body") chained to the parser's exception; it raises no other chained HttpError.
+    return exc.status_code == 400 and exc.__cause__ is not None
