@@ -23,7 +23,11 @@ def install(api) -> None:
         for item in exc.errors:
             # loc is (source, parameter name, *field path), e.g. ("body", "payload", "body").
             location = [str(p) for p in item.get("loc", ())]
-            field = ".".join(location[2:]) or (location[-1] if location else "body")
+            field = ".".join(location[2:])
+            if not field:
+                # ("body", "payload") means the request had no body at all: "payload" is only
+                # the handler's argument name, which means nothing to the client.
+                field = "body" if location[:1] in ([], ["body"]) else location[-1]
             errors.append({"field": field, "message": item.get("msg", "Invalid value.")})
         return api.create_response(
             request, error_body("The request is not valid.", errors), status=422
