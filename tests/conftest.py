@@ -166,7 +166,8 @@ def start_server(transactional_db, settings):
     def start(broker: str = "memory://", workers: int = 1, **extra_env) -> ServerProcess:
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "hubbub.settings",
+            # The test settings (fast password hashing, local mail) on the same database.
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": server_database_url(),
             "HUBBUB_BROKER": broker,
             "HUBBUB_VAR_DIR": str(settings.VAR_DIR),

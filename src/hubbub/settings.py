@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.syndication",
+    # First, so that its templates (site layout for the account pages) take precedence.
+    "hubbub.core",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -64,7 +66,6 @@ INSTALLED_APPS = [
     "hubbub.accounts.providers.mastodon",
     "django_tasks",
     "django_tasks_db",
-    "hubbub.core",
     "hubbub.accounts",
     "hubbub.events",
     "hubbub.team",
@@ -157,6 +158,7 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("HUBBUB_EMAIL_VERIFICATION", "optional")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("HUBBUB_HTTP_PROTOCOL", "http")
+ACCOUNT_FORMS = {"login": "hubbub.accounts.forms.LoginForm"}
 # Social providers are configured by the organiser in the admin (Social applications), no code.
 SOCIALACCOUNT_PROVIDERS: dict = {}
 

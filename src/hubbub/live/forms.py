@@ -6,7 +6,7 @@ from .models import MAX_BODY_LENGTH, LiveEntry
 
 class EntryForm(forms.Form):
     body = forms.CharField(
-        label=_("Update"),
+        label=_("Your update"),
         max_length=MAX_BODY_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5, "aria-describedby": "body-hint"}),
         help_text=_("Markdown works: **bold**, > quote, [link](https://…)."),

@@ -201,7 +201,11 @@ def get_entry(event: Event, entry_id) -> LiveEntry:
 
 
 def entry_data(entry: LiveEntry) -> dict:
-    """The entry's public JSON (the API's GET and the SSE data share it)."""
+    """The entry's public JSON (the API's GET and the SSE data share it).
+
+    Dates stay datetimes: every path that writes this out (Ninja's renderer, JsonResponse and
+    ``publish()``) uses DjangoJSONEncoder, so they all print them the same way; Pydantic's
+    JSON mode would keep microseconds that the API drops, and the two would differ."""
     event = entry.event
     author = None
     if entry.author is not None:
@@ -239,7 +243,7 @@ def entry_data(entry: LiveEntry) -> dict:
         "edited_at": entry.edited_at,
         "url": entry.get_absolute_url(),
     }
-    return EntryOut.model_validate(data).model_dump(mode="json")
+    return EntryOut.model_validate(data).model_dump()
 
 
 def render_entry_html(entry: LiveEntry) -> str:

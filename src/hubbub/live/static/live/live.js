@@ -1,0 +1,163 @@
+// Live updates on the reader page and in embeds, over Server-Sent Events.
+// Without JavaScript (or EventSource) the page still shows everything on reload.
+
+const root = document.querySelector("[data-live-stream]");
+if (root && "EventSource" in window) {
+  startLive(root);
+}
+
+function startLive(root) {
+  const status = document.getElementById("live-status");
+  const notice = document.getElementById("new-updates");
+  const order = root.dataset.order;
+  const sessionFilter = root.dataset.session;
+  const firstPage = root.dataset.firstPage === "1";
+  const embedded = root.dataset.embed === "1";
+  // Entries held back while the reader is scrolled down, so the page does not move under them.
+  let held = [];
+
+  const url = new URL(root.dataset.liveStream, window.location.href);
+  // Resume from the page's own position: nothing posted since it was rendered is missed.
+  url.searchParams.set("last_event_id", root.dataset.lastEventId);
+  const source = new EventSource(url);
+
+  source.addEventListener("open", () => {
+    status.textContent = "Live: new updates appear automatically.";
+  });
+  source.addEventListener("error", () => {
+    status.textContent = "Connection lost. Reconnecting…";
+  });
+  source.addEventListener("entry.created", (message) => onCreated(JSON.parse(message.data)));
+  source.addEventListener("entry.updated", (message) => onUpdated(JSON.parse(message.data)));
+  source.addEventListener("entry.pinned", (message) => onPinned(JSON.parse(message.data)));
+  source.addEventListener("entry.deleted", (message) => onDeleted(JSON.parse(message.data)));
+  source.addEventListener("resync", () => reloadEntries());
+  notice.addEventListener("click", showHeld);
+
+  function list() {
+    return document.getElementById("entries");
+  }
+
+  function fromHtml(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function matchesFilter(entry) {
+    return !sessionFilter || (entry.session && String(entry.session.id) === sessionFilter);
+  }
+
+  function onCreated(entry) {
+    if (!matchesFilter(entry) || document.getElementById(`entry-${entry.id}`)) return;
+    const element = fromHtml(entry.html);
+    element.classList.add("entry--new");
+    document.getElementById("no-entries")?.remove();
+    if (order === "oldest") {
+      // Only the last page grows; earlier pages reach it through "Load more".
+      if (!document.querySelector("a[rel=next]")) list().append(element);
+      return resized();
+    }
+    if (!firstPage) return;
+    if (window.scrollY > 200 && !embedded) {
+      held.unshift(element);
+      updateNotice();
+    } else {
+      list().prepend(element);
+      status.textContent = `New update at ${element.querySelector("time")?.textContent ?? ""}`;
+    }
+    resized();
+  }
+
+  function updateNotice() {
+    if (held.length === 0) {
+      notice.hidden = true;
+      return;
+    }
+    notice.textContent = held.length === 1 ? "1 new update: show it" : `${held.length} new updates: show them`;
+    notice.hidden = false;
+    status.textContent = held.length === 1 ? "1 new update" : `${held.length} new updates`;
+  }
+
+  function showHeld() {
+    const first = held[0];
+    list().prepend(...held);
+    held = [];
+    updateNotice();
+    if (first) {
+      first.setAttribute("tabindex", "-1");
+      first.focus();
+      first.scrollIntoView({ block: "start" });
+    }
+    resized();
+  }
+
+  function replaceEverywhere(entry) {
+    const current = document.getElementById(`entry-${entry.id}`);
+    if (current) current.replaceWith(fromHtml(entry.html));
+    held = held.map((element) => (element.id === `entry-${entry.id}` ? fromHtml(entry.html) : element));
+  }
+
+  function onUpdated(entry) {
+    replaceEverywhere(entry);
+    resized();
+  }
+
+  function onPinned(entry) {
+    const pinnedArea = document.getElementById("pinned-area");
+    document.getElementById(`entry-${entry.id}`)?.remove();
+    if (entry.pinned) {
+      if (firstPage && pinnedArea) {
+        const wrapper = document.createElement("ul");
+        wrapper.className = "entries";
+        wrapper.setAttribute("aria-label", "Pinned update");
+        wrapper.append(fromHtml(entry.html));
+        pinnedArea.replaceChildren(wrapper);
+      }
+    } else if (matchesFilter(entry)) {
+      insertInOrder(fromHtml(entry.html), entry.id);
+    }
+    resized();
+  }
+
+  function insertInOrder(element, id) {
+    const items = [...list().querySelectorAll(":scope > li[data-entry-id]")];
+    const newestFirst = order !== "oldest";
+    const before = items.find((item) =>
+      newestFirst ? Number(item.dataset.entryId) < id : Number(item.dataset.entryId) > id,
+    );
+    if (before) before.before(element);
+    else if (!document.querySelector("a[rel=next]")) list().append(element);
+  }
+
+  function onDeleted(entry) {
+    document.getElementById(`entry-${entry.id}`)?.remove();
+    held = held.filter((element) => element.id !== `entry-${entry.id}`);
+    updateNotice();
+    resized();
+  }
+
+  async function reloadEntries() {
+    // Too far behind to replay: fetch this page again and swap the entries in.
+    try {
+      const response = await fetch(window.location.href, { headers: { Accept: "text/html" } });
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = doc.getElementById("entries-area");
+      if (fresh) document.getElementById("entries-area").replaceWith(fresh);
+      held = [];
+      updateNotice();
+      resized();
+    } catch {
+      status.textContent = "Some updates may be missing: reload the page to see them all.";
+    }
+  }
+
+  function resized() {
+    // Embeds tell the page around them how tall they are, so it can size the frame.
+    if (embedded && window.parent !== window) {
+      window.parent.postMessage({ hubbub: "height", height: document.body.scrollHeight }, "*");
+    }
+  }
+  resized();
+  window.addEventListener("load", resized);
+}
