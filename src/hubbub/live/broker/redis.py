@@ -9,6 +9,7 @@ from . import Broker, MessageHandler, StreamMessageData
 
 logger = logging.getLogger(__name__)
 
+# Followed by ":<database number>", see RedisBroker.__init__.
 CHANNEL = "hubbub:live"
 
 
@@ -23,12 +24,17 @@ class RedisBroker(Broker):
     def __init__(self, url: str):
         self.url = url
         self._client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        # Pub/sub ignores the database number in the URL: without it in the channel name, sites
+        # (or test runs) sharing one Redis on different databases would receive each other's
+        # messages, and readers would see another site's entries under matching event ids.
+        db = self._client.connection_pool.connection_kwargs.get("db", 0)
+        self.channel = f"{CHANNEL}:{db}"
         self._lock = threading.Lock()
         self._handlers: list[MessageHandler] = []
         self._listener: asyncio.Task | None = None
 
     def publish(self, message: StreamMessageData) -> None:
-        self._client.publish(CHANNEL, message.encode())
+        self._client.publish(self.channel, message.encode())
 
     async def subscribe(self, handler: MessageHandler) -> None:
         with self._lock:
@@ -52,7 +58,7 @@ class RedisBroker(Broker):
             client = aioredis.Redis.from_url(self.url)
             try:
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
-                await pubsub.subscribe(CHANNEL)
+                await pubsub.subscribe(self.channel)
                 if not ready.done():
                     ready.set_result(None)
                 delay = 0.5
