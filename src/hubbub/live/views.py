@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,11 +26,20 @@ PAGE_SIZE = 50
 KEY_MOMENTS_SHOWN = 20
 
 
-def _reader_context(request, event) -> dict:
-    """Everything the entries area needs; rendered HTML is cached per stream position."""
+def _reader_params(request) -> tuple[str, int | None, int | None]:
     order = "oldest" if request.GET.get("order") == "oldest" else "newest"
     session_filter = _int_or_none(request.GET.get("session"))
     cursor = _int_or_none(request.GET.get("after" if order == "oldest" else "before"))
+    return order, session_filter, cursor
+
+
+def _params_key(request) -> str:
+    return ":".join(str(p) for p in _reader_params(request))
+
+
+def _reader_context(request, event) -> dict:
+    """Everything the entries area needs; rendered HTML is cached per stream position."""
+    order, session_filter, cursor = _reader_params(request)
     key = f"live:{event.pk}:{event.stream_seq}:{order}:{session_filter}:{cursor}"
     cached = cache.get(key)
     if cached is None:
@@ -93,10 +102,22 @@ def _render_entries_area(request, event, order, session_filter, cursor) -> dict:
 
 def reader_page(request, event):
     event = get_public_event(event, request.user)
+    # Most readers are anonymous and see the same page: keep the whole page per stream position.
+    shared = not request.COOKIES and not request.user.is_authenticated
+    page_key = (
+        f"live:page:{event.pk}:{event.stream_seq}:{request.get_host()}:{_params_key(request)}"
+    )
+    if shared:
+        cached_page = cache.get(page_key)
+        if cached_page is not None:
+            return HttpResponse(cached_page)
     context = _reader_context(request, event)
     context["structured_data"] = _live_blog_json_ld(request, event, context)
     context["embed_snippet"] = _embed_snippet(request, event)
-    return render(request, "live/page.html", context)
+    response = render(request, "live/page.html", context)
+    if shared:
+        cache.set(page_key, response.content, 300)
+    return response
 
 
 @xframe_options_exempt
