@@ -1,7 +1,7 @@
 """Programme logic: validation of sessions, what is on now and next, programme queries."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,14 +12,17 @@ from django.utils.translation import gettext as _
 
 from .models import Event, Room, Session, Speaker
 
+LIVE, UPCOMING, PAST = "live", "upcoming", "past"
+
 
 def get_public_event(slug: str, user=None) -> Event:
     """The event at ``slug``; drafts only for people with a role on them. 404 otherwise."""
     from hubbub.core.permissions import Action, policy
 
-    event = Event.objects.select_related("organisation").filter(slug=slug).first()
-    if event is None:
-        raise Http404(_("No event at this address."))
+    try:
+        event = Event.objects.select_related("organisation").get(slug=slug)
+    except Event.DoesNotExist:
+        raise Http404(_("No event at this address.")) from None
     if not event.is_public and not policy.can(user, Action.VIEW_DRAFT_EVENT, event):
         raise Http404(_("No event at this address."))
     return event
@@ -69,6 +72,23 @@ def find_room_clash(room: Room, starts_at, ends_at, exclude: Session | None = No
     if exclude is not None and exclude.pk:
         clashes = clashes.exclude(pk=exclude.pk)
     return clashes.order_by("starts_at").first()
+
+
+def find_overlaps(slots):
+    """Pairs of slots that share a room at the same time, among sessions not yet saved.
+
+    ``slots`` is a list of ``(room, starts_at, ends_at, key)``; each clash is reported once, as
+    ``(later key, earlier key)``, so the slot listed later is the one to correct.
+    """
+    clashes = []
+    for i, (room, starts_at, ends_at, key) in enumerate(slots):
+        if room is None:
+            continue
+        for other_room, other_start, other_end, other_key in slots[:i]:
+            if other_room == room and other_start < ends_at and starts_at < other_end:
+                clashes.append((key, other_key))
+                break
+    return clashes
 
 
 @transaction.atomic
@@ -135,16 +155,153 @@ def session_now_in_room(event: Event, room: Room | None, at: datetime | None = N
     return Session.objects.filter(query).order_by("starts_at").first()
 
 
+def event_phase(event: Event, today=None) -> str:
+    """Whether ``event`` is live, upcoming or past, judged by the date in its own time zone."""
+    local_today = today or event.local_now().date()
+    if event.status == Event.Status.ARCHIVED or event.ends_on < local_today:
+        return PAST
+    if event.is_on(local_today):
+        return LIVE
+    return UPCOMING
+
+
 def events_index(today=None):
     """Public events split into live now, upcoming and past (in each event's own time zone)."""
-    live, upcoming, past = [], [], []
+    phases = {LIVE: [], UPCOMING: [], PAST: []}
     for event in Event.objects.public().select_related("organisation").order_by("starts_on"):
-        local_today = today or event.local_now().date()
-        if event.status == Event.Status.ARCHIVED or event.ends_on < local_today:
-            past.append(event)
-        elif event.is_on(local_today):
-            live.append(event)
+        phases[event_phase(event, today)].append(event)
+    phases[PAST].reverse()
+    return {"live": phases[LIVE], "upcoming": phases[UPCOMING], "past": phases[PAST]}
+
+
+def get_session(event: Event, session_id: int) -> Session:
+    """One session of ``event`` with its room, track and speakers; 404 when there is none."""
+    session = programme_sessions(event).filter(pk=session_id).first()
+    if session is None:
+        raise Http404(_("No session at this address."))
+    session.event = event
+    return session
+
+
+def get_speaker(event: Event, slug: str) -> Speaker:
+    """One speaker of ``event`` with their sessions (and those sessions' rooms); 404 otherwise."""
+    sessions = Session.objects.select_related("room").order_by("starts_at", "title")
+    speaker = (
+        Speaker.objects.filter(event=event, slug=slug)
+        .prefetch_related(Prefetch("sessions", queryset=sessions))
+        .first()
+    )
+    if speaker is None:
+        raise Http404(_("No speaker at this address."))
+    speaker.event = event
+    for session in speaker.sessions.all():
+        session.event = event
+    return speaker
+
+
+# -- the programme grid ---------------------------------------------------------------------------
+@dataclass
+class GridColumn:
+    label: str
+    room: Room | None = None
+
+
+@dataclass
+class GridCell:
+    """A ``<td>``: a session (spanning rows and perhaps columns) or an empty slot."""
+
+    session: Session | None = None
+    rowspan: int = 1
+    colspan: int = 1
+    # Set when the session is not in the room its column is headed with, so the cell names it.
+    show_room: bool = False
+
+
+@dataclass
+class GridRow:
+    starts_at: datetime
+    cells: list[GridCell]
+
+
+@dataclass
+class ProgrammeDay:
+    day: date
+    columns: list[GridColumn]
+    rows: list[GridRow]
+    sessions: list[Session] = field(default_factory=list)
+
+
+def programme_days(event: Event, sessions=None) -> list[ProgrammeDay]:
+    """The programme as one time × room grid per day, in the event's time zone.
+
+    Rows start at every time a session starts or ends, so a session covers whole rows and
+    spans them with rowspan. Sessions without a room (breaks, plenaries) span every room
+    column. Anything that cannot sit in its own column without overlapping (which only bad
+    data could cause) moves to an extra column rather than breaking the table.
+    """
+    if sessions is None:
+        sessions = programme_sessions(event)
+    by_day: dict[date, list[Session]] = {}
+    for session in sessions:
+        session.event = event  # the sessions' links need the slug; saves a query each
+        local_day = timezone.localtime(session.starts_at, event.tz).date()
+        by_day.setdefault(local_day, []).append(session)
+    return [_grid_for_day(event, day, by_day[day]) for day in sorted(by_day)]
+
+
+def _grid_for_day(event: Event, day: date, sessions: list[Session]) -> ProgrammeDay:
+    instants = sorted({s.starts_at for s in sessions} | {s.ends_at for s in sessions})
+    row_of = {instant: i for i, instant in enumerate(instants)}
+    rooms = sorted(
+        {s.room for s in sessions if s.room is not None}, key=lambda r: (r.order, r.name, r.pk)
+    )
+    columns = [GridColumn(label=room.name, room=room) for room in rooms]
+    if not columns:
+        columns = [GridColumn(label=_("All rooms"))]
+    room_column_count = len(columns)
+    column_of = {room.pk: i for i, room in enumerate(rooms)}
+    taken: set[tuple[int, int]] = set()
+    anchors: dict[tuple[int, int], GridCell] = {}
+
+    def free(first_row, last_row, first_col, last_col):
+        return not any(
+            (r, c) in taken for r in range(first_row, last_row) for c in range(first_col, last_col)
+        )
+
+    def place(session, first_row, last_row, first_col, colspan, show_room=False):
+        for r in range(first_row, last_row):
+            for c in range(first_col, first_col + colspan):
+                taken.add((r, c))
+        anchors[(first_row, first_col)] = GridCell(
+            session=session, rowspan=last_row - first_row, colspan=colspan, show_room=show_room
+        )
+
+    roomed = [s for s in sessions if s.room is not None]
+    roomless = [s for s in sessions if s.room is None]
+    for session in roomed + roomless:
+        first_row, last_row = row_of[session.starts_at], row_of[session.ends_at]
+        if session.room is not None:
+            col, span = column_of[session.room.pk], 1
         else:
-            upcoming.append(event)
-    past.reverse()
-    return {"live": live, "upcoming": upcoming, "past": past}
+            col, span = 0, room_column_count
+        if free(first_row, last_row, col, col + span):
+            place(session, first_row, last_row, col, span)
+            continue
+        # An overlap: find (or open) an extra column where the session fits.
+        col = room_column_count
+        while not free(first_row, last_row, col, col + 1):
+            col += 1
+        if col >= len(columns):
+            columns.append(GridColumn(label=_("Also at this time")))
+        place(session, first_row, last_row, col, 1, show_room=True)
+
+    rows = []
+    for r, instant in enumerate(instants[:-1]):
+        cells = []
+        for c in range(len(columns)):
+            if (r, c) in anchors:
+                cells.append(anchors[(r, c)])
+            elif (r, c) not in taken:
+                cells.append(GridCell())
+        rows.append(GridRow(starts_at=timezone.localtime(instant, event.tz), cells=cells))
+    return ProgrammeDay(day=day, columns=columns, rows=rows, sessions=sessions)

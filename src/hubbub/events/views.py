@@ -1,52 +1,138 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Session
-from .services import events_index, get_public_event, now_and_next, programme_sessions
+from hubbub.core.text import render_markdown
+
+from . import exports
+from .services import (
+    LIVE,
+    PAST,
+    UPCOMING,
+    event_phase,
+    events_index,
+    get_public_event,
+    get_session,
+    get_speaker,
+    now_and_next,
+    programme_days,
+    programme_sessions,
+)
+
+
+def _render_for_event(request, event, template, context):
+    """Render with the event's time zone active, so every time shows as it is on site."""
+    with timezone.override(event.tz):
+        return render(request, template, {"event": event, **context})
 
 
 def index(request):
-    return render(request, "events/index.html", events_index())
+    found = events_index()
+    sections = [
+        {
+            "id": "live-now",
+            "title": _("Live now"),
+            "events": found["live"],
+            "status": _("On now"),
+            "empty": _("Nothing is live right now."),
+        },
+        {
+            "id": "coming-up",
+            "title": _("Coming up"),
+            "events": found["upcoming"],
+            "status": _("Coming up"),
+            "empty": _("No upcoming events."),
+        },
+        {
+            "id": "past-events",
+            "title": _("Past events"),
+            "events": found["past"],
+            "status": _("Finished: the programme and live blog stay online"),
+            "empty": _("No past events."),
+        },
+    ]
+    return render(request, "events/index.html", {"sections": sections, **found})
 
 
 def home(request, event):
     event = get_public_event(event, request.user)
-    return render(request, "events/home.html", {"event": event, "on": now_and_next(event)})
+    phase = event_phase(event)
+    on = now_and_next(event)
+    for session in [*on.now, *on.next]:
+        session.event = event
+    context = {
+        "section": "home",
+        "phase": phase,
+        "is_live": phase == LIVE,
+        "is_upcoming": phase == UPCOMING,
+        "is_past": phase == PAST,
+        "on": on,
+        "partners": list(event.partners.all()),
+        "summary_html": render_markdown(event.summary),
+    }
+    return _render_for_event(request, event, "events/home.html", context)
 
 
 def programme(request, event):
     event = get_public_event(event, request.user)
-    return render(
-        request,
-        "events/programme.html",
-        {"event": event, "sessions": programme_sessions(event)},
-    )
+    days = programme_days(event, programme_sessions(event))
+    context = {"section": "programme", "days": days}
+    return _render_for_event(request, event, "events/programme.html", context)
 
 
 def session_detail(request, event, session_id, slug):
     event = get_public_event(event, request.user)
-    session = get_object_or_404(programme_sessions(event), pk=session_id)
-    return render(request, "events/session.html", {"event": event, "session": session})
+    session = get_session(event, session_id)
+    if slug != session.slug:
+        # An old or mistyped title in the address: send people to the current one.
+        return redirect(session.get_absolute_url(), permanent=True)
+    context = {
+        "section": "programme",
+        "session": session,
+        "description_html": render_markdown(session.description),
+    }
+    return _render_for_event(request, event, "events/session.html", context)
 
 
 def speaker_detail(request, event, speaker):
     event = get_public_event(event, request.user)
-    speaker = get_object_or_404(event.speakers, slug=speaker)
-    return render(request, "events/speaker.html", {"event": event, "speaker": speaker})
+    speaker = get_speaker(event, speaker)
+    context = {"section": "programme", "speaker": speaker, "bio_html": render_markdown(speaker.bio)}
+    return _render_for_event(request, event, "events/speaker.html", context)
+
+
+# -- exports --------------------------------------------------------------------------------------
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _download(content, content_type, filename) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def programme_ics(request, event):
-    return HttpResponse(status=501)
+    event = get_public_event(event, request.user)
+    body = exports.calendar_ics(event, programme_sessions(event), _base_url(request))
+    return _download(body, "text/calendar; charset=utf-8", f"{event.slug}.ics")
 
 
 def session_ics(request, event, session_id):
-    get_object_or_404(Session, pk=session_id)
-    return HttpResponse(status=501)
+    event = get_public_event(event, request.user)
+    session = get_session(event, session_id)
+    body = exports.calendar_ics(event, [session], _base_url(request))
+    return _download(body, "text/calendar; charset=utf-8", f"{event.slug}-{session.pk}.ics")
 
 
 def schedule_xml(request, event):
-    return HttpResponse(status=501)
+    event = get_public_event(event, request.user)
+    body = exports.frab_xml(event, programme_sessions(event), _base_url(request))
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 def schedule_json(request, event):
-    return HttpResponse(status=501)
+    event = get_public_event(event, request.user)
+    document = exports.frab_schedule(event, programme_sessions(event), _base_url(request))
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
