@@ -192,7 +192,7 @@ class EventHub:
                 if not self._log_covers(last_id):
                     await self._backfill(last_id)
         start = last_id + 1 - self.log_start
-        return [(self.log_start + i, frame) for i, frame in enumerate(self.log) if i >= start]
+        return [(self.log_start + start + i, f) for i, f in enumerate(self.log[start:])]
 
     def _log_covers(self, last_id: int) -> bool:
         return bool(self.log) and self.log_start <= last_id + 1
@@ -204,9 +204,10 @@ class EventHub:
         if [seq for seq, _t, _d in rows] != expected:
             raise Resync("too-old")
         frames = [sse_frame(seq, type_, data) for seq, type_, data in rows]
-        if self.log:
+        if self.log and self.log_start == upper + 1:
             self.log = frames + self.log
         else:
+            # Messages that arrived during the query already sit in the readers' queues.
             self.log = frames
         self.log_start = last_id + 1
 
