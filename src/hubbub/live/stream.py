@@ -68,7 +68,8 @@ def parse_last_event_id(raw: str | None) -> int | None:
     if raw is None:
         return None
     raw = raw.strip()
-    if not raw.isdigit() or len(raw) > 18:
+    # str.isdigit() is true of "²" (which int() refuses) and "١" (which it reads as 1).
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         return None
     return int(raw)
 
