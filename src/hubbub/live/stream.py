@@ -167,7 +167,9 @@ class EventHub:
                 self._deliver(seq, sse_frame(seq, type_, data))
         if self.early and min(self.early) != self.last_seq + 1:
             # The missing messages are gone from the log too: tell readers to reload.
-            logger.warning("event %s: stream gap after %s not recoverable", self.event_id, rows)
+            logger.warning(
+                "event %s: stream gap after %s not recoverable", self.event_id, self.last_seq
+            )
             skip_to = min(self.early) - 1
             for reader in self.readers:
                 reader.push(None, resync_frame("gap", skip_to))
