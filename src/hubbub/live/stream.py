@@ -34,6 +34,10 @@ GAP_WAIT_SECONDS = 0.15
 MAX_PENDING = 2000
 # How long a slug -> event lookup is trusted before asking the database again.
 RESOLVE_TTL_SECONDS = 30.0
+# Unknown slugs are remembered briefly (a newly published event streams within seconds), and
+# the memo is bounded so requests for random addresses cannot grow it without end.
+UNKNOWN_TTL_SECONDS = 5.0
+MAX_RESOLVED = 10_000
 
 HEARTBEAT_FRAME = b": heartbeat\n\n"
 HELLO_FRAME = b"retry: 3000\n: connected\n\n"
@@ -304,8 +308,10 @@ class StreamServer:
                 raise
             finally:
                 self._resolving.pop(slug, None)
-            expires = time.monotonic() + RESOLVE_TTL_SECONDS
-            self._resolved[slug] = (expires, *(found or (None, 0)))
+            ttl = RESOLVE_TTL_SECONDS if found else UNKNOWN_TTL_SECONDS
+            if len(self._resolved) >= MAX_RESOLVED:
+                self._resolved.clear()
+            self._resolved[slug] = (time.monotonic() + ttl, *(found or (None, 0)))
             inflight.set_result(found)
             return found
         return await asyncio.shield(inflight)
@@ -368,7 +374,14 @@ class StreamServer:
         try:
             replay = await hub.replay_after(parse_last_event_id(raw_last_id))
         except Resync as resync:
-            return [resync_frame(resync.reason, hub.last_seq)]
+            # The resync carries the current id: what arrived meanwhile is in the reload.
+            head = hub.last_seq
+            reader.pending = [
+                (seq, frame)
+                for seq, frame in reader.pending
+                if seq is None or head is None or seq > head
+            ]
+            return [resync_frame(resync.reason, head)]
         frames = [frame for _seq, frame in replay]
         newest = replay[-1][0] if replay else None
         if newest is not None:
