@@ -17,10 +17,11 @@ EXPECTED: dict[str, set[Action]] = {
     "organiser": set(Action),
     "editor": {
         A.VIEW_DRAFT_EVENT, A.POST_ENTRY, A.EDIT_ENTRY, A.DELETE_ENTRY, A.PIN_ENTRY,
-        A.MARK_KEY_MOMENT, A.MODERATE_COMMENTS,
+        A.MARK_KEY_MOMENT, A.MODERATE_COMMENTS, A.APPROVE_ENTRY, A.USE_TEAM_DESK,
     },
-    "reporter": {A.VIEW_DRAFT_EVENT, A.POST_ENTRY},
-    "moderator": {A.VIEW_DRAFT_EVENT, A.MODERATE_COMMENTS},
+    "reporter": {A.VIEW_DRAFT_EVENT, A.POST_ENTRY, A.USE_TEAM_DESK},
+    "moderated_reporter": {A.VIEW_DRAFT_EVENT, A.POST_ENTRY_FOR_REVIEW, A.USE_TEAM_DESK},
+    "moderator": {A.VIEW_DRAFT_EVENT, A.MODERATE_COMMENTS, A.USE_TEAM_DESK},
     "none": set(),
     "superuser": set(Action),
 }  # fmt: skip
@@ -63,6 +64,7 @@ def test_policy_can_matches_the_matrix(events, who, action, where):
         ("organiser", True, True),
         ("editor", True, True),
         ("reporter", True, False),
+        ("moderated_reporter", True, False),
         ("moderator", False, False),
         ("none", False, False),
         ("superuser", True, True),

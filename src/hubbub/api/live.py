@@ -69,13 +69,13 @@ def create_entry(request, event: str, payload: EntryIn):
 @router.get("/{event}/entries/{entry_id}", response=EntryOut, auth=OptionalTokenAuth())
 def get_entry(request, event: str, entry_id: int):
     event_obj = get_public_event(event, request.user)
-    return services.entry_data(services.get_entry(event_obj, entry_id))
+    return services.entry_data(services.get_entry(event_obj, entry_id, request.user))
 
 
 @router.patch("/{event}/entries/{entry_id}", response=EntryOut, auth=TokenAuth())
 def update_entry(request, event: str, entry_id: int, payload: EntryPatch):
     event_obj = get_public_event(event, request.user)
-    entry = services.get_entry(event_obj, entry_id)
+    entry = services.get_entry(event_obj, entry_id, request.user)
     changes = payload.model_dump(exclude_unset=True)
     if "body" in changes and changes["body"] is None:
         changes["body"] = ""  # an explicit null body is an empty body, not "unchanged"
@@ -86,4 +86,5 @@ def update_entry(request, event: str, entry_id: int, payload: EntryPatch):
 @router.delete("/{event}/entries/{entry_id}", response={204: None}, auth=TokenAuth())
 def delete_entry(request, event: str, entry_id: int):
     event_obj = get_public_event(event, request.user)
-    services.do_delete_entry(services.get_entry(event_obj, entry_id), actor=request.user)
+    entry = services.get_entry(event_obj, entry_id, request.user)
+    services.do_delete_entry(entry, actor=request.user)

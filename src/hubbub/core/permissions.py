@@ -15,6 +15,8 @@ class Role(StrEnum):
     ORGANISER = "organiser"
     EDITOR = "editor"
     REPORTER = "reporter"
+    # Posts like a reporter, but each entry waits for an editor before readers see it.
+    MODERATED_REPORTER = "moderated_reporter"
     MODERATOR = "moderator"
 
 
@@ -24,6 +26,9 @@ class Action(StrEnum):
     MANAGE_TEAM = "team.manage"
     VIEW_AUDIT_LOG = "audit.view"
     POST_ENTRY = "entry.post"
+    # Entries posted with this right alone wait in the approval queue.
+    POST_ENTRY_FOR_REVIEW = "entry.post_for_review"
+    APPROVE_ENTRY = "entry.approve"
     # Edit/delete: reporters on their own entries, editors and organisers on any.
     EDIT_ENTRY = "entry.edit"
     DELETE_ENTRY = "entry.delete"
@@ -31,6 +36,8 @@ class Action(StrEnum):
     MARK_KEY_MOMENT = "entry.key_moment"
     MODERATE_COMMENTS = "comment.moderate"
     RUN_UNCONFERENCE = "unconf.run"
+    # The team's private message stream and the coverage plan (read-only for most).
+    USE_TEAM_DESK = "team.desk"
 
 
 ALL_ACTIONS = frozenset(Action)
@@ -47,13 +54,23 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PIN_ENTRY,
             Action.MARK_KEY_MOMENT,
             Action.MODERATE_COMMENTS,
+            Action.APPROVE_ENTRY,
+            Action.USE_TEAM_DESK,
         }
     ),
-    Role.REPORTER: frozenset({Action.VIEW_DRAFT_EVENT, Action.POST_ENTRY}),
-    Role.MODERATOR: frozenset({Action.VIEW_DRAFT_EVENT, Action.MODERATE_COMMENTS}),
+    Role.REPORTER: frozenset({Action.VIEW_DRAFT_EVENT, Action.POST_ENTRY, Action.USE_TEAM_DESK}),
+    Role.MODERATED_REPORTER: frozenset(
+        {Action.VIEW_DRAFT_EVENT, Action.POST_ENTRY_FOR_REVIEW, Action.USE_TEAM_DESK}
+    ),
+    Role.MODERATOR: frozenset(
+        {Action.VIEW_DRAFT_EVENT, Action.MODERATE_COMMENTS, Action.USE_TEAM_DESK}
+    ),
 }
 # Reporters may edit and delete what they wrote themselves, and nothing else.
-ROLE_OWN_ACTIONS: dict[Role, frozenset[Action]] = {Role.REPORTER: _OWN_ENTRY_ACTIONS}
+ROLE_OWN_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.REPORTER: _OWN_ENTRY_ACTIONS,
+    Role.MODERATED_REPORTER: _OWN_ENTRY_ACTIONS,
+}
 
 
 class EventPolicy:

@@ -14,6 +14,11 @@ class LiveEntry(models.Model):
         QUOTE = "quote", _("Quote")
         KEY_MOMENT = "key_moment", _("Key moment")
 
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        PENDING = "pending", _("Waiting for an editor")
+        RETURNED = "returned", _("Returned to the reporter")
+
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="entries")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -42,6 +47,12 @@ class LiveEntry(models.Model):
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     pinned = models.BooleanField(_("pinned"), default=False)
+    # Entries from moderated reporters wait (pending) until an editor approves or returns them;
+    # readers only ever see published ones.
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
+    review_note = models.TextField(_("note from the editor"), blank=True)
     # Set by the reporter's phone for each new update, so a post retried over a flaky connection
     # is stored once.
     client_token = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
@@ -55,6 +66,7 @@ class LiveEntry(models.Model):
         indexes = [
             models.Index(fields=["event", "-created_at", "-id"], name="entry_event_newest"),
             models.Index(fields=["event", "session", "-created_at"], name="entry_event_session"),
+            models.Index(fields=["event", "status"], name="entry_event_status"),
         ]
 
     def __str__(self):
@@ -62,6 +74,10 @@ class LiveEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("live:entry", kwargs={"event": self.event.slug, "entry_id": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
     @property
     def is_key_moment(self) -> bool:

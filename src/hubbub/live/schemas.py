@@ -9,6 +9,7 @@ from pydantic import Field
 from .models import MAX_BODY_LENGTH
 
 EntryKind = Literal["update", "quote", "key_moment"]
+EntryStatus = Literal["published", "pending", "returned"]
 
 
 class PersonOut(Schema):
@@ -39,6 +40,8 @@ class EntryOut(Schema):
     session: SessionRef | None
     image: ImageOut | None
     pinned: bool
+    # Readers only ever see "published"; authors and editors also see their pending entries.
+    status: EntryStatus = "published"
     created_at: datetime
     edited_at: datetime | None
     url: str

@@ -1,6 +1,6 @@
 """Live entries: every write a reader can see goes through here and out through publish()."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -70,7 +70,7 @@ def do_create_entry(
     image_alt: str = "",
     client_token: str = "",
 ) -> LiveEntry:
-    policy.require(author, Action.POST_ENTRY, event)
+    status = entry_status_for(author, event)
     client_token = (client_token or "")[:64]
     if client_token:
         # A phone retrying a post whose answer it never received: hand back the stored entry.
@@ -95,14 +95,42 @@ def do_create_entry(
             body_html=render_markdown(body),
             image_alt=(image_alt or "").strip()[:300],
             client_token=client_token,
+            status=status,
         )
         if photo is not None:
             entry.image.save(photo.file.name, photo.file, save=False)
             entry.image_width, entry.image_height = photo.width, photo.height
         entry.save()
-        log_action("hubbub.entry.posted", actor=author, event=event, target=entry)
-        publish(event, ENTRY_CREATED, entry_payload(entry))
+        if entry.is_published:
+            log_action("hubbub.entry.posted", actor=author, event=event, target=entry)
+            publish(event, ENTRY_CREATED, entry_payload(entry))
+        else:
+            log_action("hubbub.entry.submitted", actor=author, event=event, target=entry)
     return entry
+
+
+def entry_status_for(author, event: Event) -> str:
+    """Published straight away, or pending for someone whose posts an editor must approve."""
+    if policy.can(author, Action.POST_ENTRY, event):
+        return LiveEntry.Status.PUBLISHED
+    if policy.can(author, Action.POST_ENTRY_FOR_REVIEW, event):
+        return LiveEntry.Status.PENDING
+    raise PermissionDenied(_("Only the event's reporting team can post updates."))
+
+
+def can_post(user, event: Event) -> bool:
+    return policy.can(user, Action.POST_ENTRY, event) or policy.can(
+        user, Action.POST_ENTRY_FOR_REVIEW, event
+    )
+
+
+def can_see_entry(user, entry: LiveEntry) -> bool:
+    """Readers see published entries; the author and editors also see the others."""
+    if entry.is_published:
+        return True
+    return policy.can(user, Action.APPROVE_ENTRY, entry.event) or (
+        user is not None and user.is_authenticated and entry.author_id == user.pk
+    )
 
 
 def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
@@ -116,6 +144,12 @@ def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
         if not changes:
             return entry
     policy.require(actor, Action.EDIT_ENTRY, event, entry)
+    needs_review = not policy.can(actor, Action.POST_ENTRY, event)
+    if needs_review and entry.is_published:
+        # A moderated reporter cannot change what readers already see without an editor.
+        raise PermissionDenied(_("Ask an editor to change an update that is already published."))
+    if needs_review and entry.status == LiveEntry.Status.RETURNED:
+        entry.status = LiveEntry.Status.PENDING  # sent back to the queue
     if "body" in changes:
         entry.body = check_body(changes["body"])
         entry.body_html = render_markdown(entry.body)
@@ -132,7 +166,49 @@ def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
     with transaction.atomic():
         entry.save()
         log_action("hubbub.entry.edited", actor=actor, event=event, target=entry)
-        publish(event, ENTRY_UPDATED, entry_payload(entry))
+        if entry.is_published:
+            publish(event, ENTRY_UPDATED, entry_payload(entry))
+    return entry
+
+
+def do_approve_entry(entry: LiveEntry, *, actor) -> LiveEntry:
+    """Publish a pending entry: readers get it now, as a new entry."""
+    event = entry.event
+    policy.require(actor, Action.APPROVE_ENTRY, event, entry)
+    if entry.is_published:
+        raise ValidationError({"status": _("This update is already published.")})
+    with transaction.atomic():
+        entry.status = LiveEntry.Status.PUBLISHED
+        entry.review_note = ""
+        entry.save(update_fields=["status", "review_note"])
+        log_action("hubbub.entry.approved", actor=actor, event=event, target=entry)
+        publish(event, ENTRY_CREATED, entry_payload(entry))
+    return entry
+
+
+def check_review_note(note) -> str:
+    note = (note or "").strip() if isinstance(note, str | None) else ""
+    if not note:
+        raise ValidationError({"review_note": _("Say what the reporter should change.")})
+    if len(note) > 2000:
+        raise ValidationError({"review_note": _("Keep the note under 2,000 characters.")})
+    return note
+
+
+def do_return_entry(entry: LiveEntry, *, actor, note: str) -> LiveEntry:
+    """Send a pending entry back to its reporter with a note; readers never saw it."""
+    event = entry.event
+    policy.require(actor, Action.APPROVE_ENTRY, event, entry)
+    if entry.is_published:
+        raise ValidationError({"status": _("Published updates cannot be returned.")})
+    note = check_review_note(note)
+    with transaction.atomic():
+        entry.status = LiveEntry.Status.RETURNED
+        entry.review_note = note
+        entry.save(update_fields=["status", "review_note"])
+        log_action(
+            "hubbub.entry.returned", actor=actor, event=event, target=entry, data={"note": note}
+        )
     return entry
 
 
@@ -140,6 +216,8 @@ def do_pin_entry(entry: LiveEntry, *, actor, pinned: bool = True) -> LiveEntry:
     """Pin ``entry`` to the top of the live page; one entry is pinned at a time."""
     event = entry.event
     policy.require(actor, Action.PIN_ENTRY, event, entry)
+    if not entry.is_published:
+        raise ValidationError({"pinned": _("Approve the update before pinning it.")})
     with transaction.atomic():
         if pinned:
             for previous in LiveEntry.objects.filter(event=event, pinned=True).exclude(pk=entry.pk):
@@ -172,31 +250,46 @@ def do_delete_entry(entry: LiveEntry, *, actor) -> None:
         )
         if entry.image:
             entry.image.delete(save=False)
+        was_published = entry.is_published
         entry.delete()
-        publish(event, ENTRY_DELETED, {"id": entry_id, "event": event.slug})
+        if was_published:
+            publish(event, ENTRY_DELETED, {"id": entry_id, "event": event.slug})
 
 
 # -- reads ---------------------------------------------------------------------------------------
-def entries_for_event(event: Event):
+def entries_for_event(event: Event, *, published_only: bool = True):
+    """The event's entries, newest first; by default only what readers may see."""
+    entries = LiveEntry.objects.filter(event=event)
+    if published_only:
+        entries = entries.filter(status=LiveEntry.Status.PUBLISHED)
     return (
-        LiveEntry.objects.filter(event=event)
-        .select_related("author", "session")
+        entries.select_related("author", "session")
         .prefetch_related(Prefetch("co_authors"))
         .order_by("-created_at", "-id")
     )
 
 
-def get_entry(event: Event, entry_id) -> LiveEntry:
+def pending_entries(event: Event):
+    return (
+        entries_for_event(event, published_only=False)
+        .filter(status=LiveEntry.Status.PENDING)
+        .order_by("created_at", "id")
+    )
+
+
+def get_entry(event: Event, entry_id, viewer=None) -> LiveEntry:
+    """An entry ``viewer`` may see: published ones for anyone, others for the author and editors."""
     from django.http import Http404
 
     try:
         entry_id = int(entry_id)
     except (TypeError, ValueError):
         raise Http404(_("No such entry.")) from None
-    entry = entries_for_event(event).filter(pk=entry_id).first()
-    if entry is None:
+    entry = entries_for_event(event, published_only=False).filter(pk=entry_id).first()
+    if entry is not None:
+        entry.event = event
+    if entry is None or not can_see_entry(viewer, entry):
         raise Http404(_("No such entry on this event."))
-    entry.event = event
     return entry
 
 
@@ -239,6 +332,7 @@ def entry_data(entry: LiveEntry) -> dict:
         "session": session,
         "image": image,
         "pinned": entry.pinned,
+        "status": entry.status,
         "created_at": entry.created_at,
         "edited_at": entry.edited_at,
         "url": entry.get_absolute_url(),

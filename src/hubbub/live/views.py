@@ -63,14 +63,16 @@ def _render_entries_area(request, event, order, session_filter, cursor) -> dict:
     page = page[:PAGE_SIZE]
     pinned = services.entries_for_event(event).filter(pinned=True).first()
     key_moments = list(
-        LiveEntry.objects.filter(event=event, kind=LiveEntry.Kind.KEY_MOMENT)
+        LiveEntry.objects.filter(
+            event=event, kind=LiveEntry.Kind.KEY_MOMENT, status=LiveEntry.Status.PUBLISHED
+        )
         .only("id", "body", "created_at")
         .order_by("-created_at")[:KEY_MOMENTS_SHOWN]
     )
     for entry in [*page, *key_moments, *([pinned] if pinned else [])]:
         entry.event = event
     sessions = list(
-        Session.objects.filter(event=event, entries__isnull=False)
+        Session.objects.filter(event=event, entries__status=LiveEntry.Status.PUBLISHED)
         .distinct()
         .order_by("starts_at")
         .only("id", "title", "starts_at")
@@ -130,7 +132,7 @@ def embed_page(request, event):
 
 def entry_detail(request, event, entry_id):
     event = get_public_event(event, request.user)
-    entry = services.get_entry(event, entry_id)
+    entry = services.get_entry(event, entry_id, request.user)
     return render(request, "live/entry.html", {"event": event, "entry": entry, "section": "live"})
 
 
@@ -146,8 +148,15 @@ def _console_sessions(event):
     return sessions
 
 
-def _default_session(request, event):
+def _default_session(request, event, sessions):
     from hubbub.team.models import EventRole
+
+    # "Post to this session" links from the reporter's own page name the session.
+    asked = _int_or_none(request.GET.get("session"))
+    if asked is not None:
+        for session in sessions:
+            if session.pk == asked:
+                return session
 
     grant = (
         EventRole.objects.active()
@@ -161,7 +170,7 @@ def _default_session(request, event):
 @login_required
 def console(request, event):
     event = get_public_event(event, request.user)
-    if not policy.can(request.user, Action.POST_ENTRY, event):
+    if not services.can_post(request.user, event):
         raise PermissionDenied(_("Only the event's reporting team can post updates."))
     sessions = _console_sessions(event)
     allow_key_moment = policy.can(request.user, Action.MARK_KEY_MOMENT, event)
@@ -201,7 +210,12 @@ def console(request, event):
                         },
                         status=201,
                     )
-                messages.success(request, _("Posted. Readers can see it now."))
+                if entry.is_published:
+                    messages.success(request, _("Posted. Readers can see it now."))
+                else:
+                    messages.success(
+                        request, _("Sent for review. Readers see it once an editor approves it.")
+                    )
                 return redirect("live:console", event=event.slug)
         if wants_json:
             return JsonResponse(
@@ -216,23 +230,31 @@ def console(request, event):
                 status=422,
             )
     else:
-        default = _default_session(request, event)
+        default = _default_session(request, event, sessions)
         form = EntryForm(
             initial={"session_id": default.pk if default else None},
             sessions=sessions,
             allow_key_moment=allow_key_moment,
         )
-    recent = services.entries_for_event(event)
+    recent = services.entries_for_event(event, published_only=False)
     if not policy.can(request.user, Action.EDIT_ENTRY, event):
         recent = recent.filter(author=request.user)
     recent = list(recent[:30])
     for entry in recent:
         entry.event = event
         entry.rights = _entry_rights(request, event, entry)
+    can_review = policy.can(request.user, Action.APPROVE_ENTRY, event)
     return render(
         request,
         "live/console.html",
-        {"event": event, "form": form, "recent": recent, "section": "live"},
+        {
+            "event": event,
+            "form": form,
+            "recent": recent,
+            "section": "live",
+            "can_review": can_review,
+            "pending_count": services.pending_entries(event).count() if can_review else 0,
+        },
     )
 
 
@@ -255,7 +277,7 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 @login_required
 def edit_entry(request, event, entry_id):
     event = get_public_event(event, request.user)
-    entry = services.get_entry(event, entry_id)
+    entry = services.get_entry(event, entry_id, request.user)
     policy.require(request.user, Action.EDIT_ENTRY, event, entry)
     sessions = _console_sessions(event)
     allow_key_moment = policy.can(request.user, Action.MARK_KEY_MOMENT, event)
@@ -298,7 +320,7 @@ def edit_entry(request, event, entry_id):
 @login_required
 def delete_entry(request, event, entry_id):
     event = get_public_event(event, request.user)
-    entry = services.get_entry(event, entry_id)
+    entry = services.get_entry(event, entry_id, request.user)
     policy.require(request.user, Action.DELETE_ENTRY, event, entry)
     if request.method == "POST":
         services.do_delete_entry(entry, actor=request.user)
@@ -311,11 +333,44 @@ def delete_entry(request, event, entry_id):
 @require_POST
 def pin_entry(request, event, entry_id):
     event = get_public_event(event, request.user)
-    entry = services.get_entry(event, entry_id)
+    entry = services.get_entry(event, entry_id, request.user)
     pin = request.POST.get("pinned", "1") == "1"
     services.do_pin_entry(entry, actor=request.user, pinned=pin)
     messages.success(request, _("Pinned to the top.") if pin else _("Unpinned."))
     return redirect("live:console", event=event.slug)
+
+
+@login_required
+def review_queue(request, event):
+    """The approval queue: moderated reporters' updates wait here for an editor."""
+    event = get_public_event(event, request.user)
+    policy.require(request.user, Action.APPROVE_ENTRY, event)
+    errors = {}
+    if request.method == "POST":
+        entry = services.get_entry(event, request.POST.get("entry"), request.user)
+        try:
+            if request.POST.get("decision") == "approve":
+                services.do_approve_entry(entry, actor=request.user)
+                messages.success(request, _("Approved. Readers can see it now."))
+            else:
+                services.do_return_entry(
+                    entry, actor=request.user, note=request.POST.get("review_note", "")
+                )
+                messages.success(request, _("Returned to the reporter with your note."))
+        except ValidationError as exc:
+            errors[entry.pk] = exc.messages
+        else:
+            return redirect("live:review", event=event.slug)
+    pending = list(services.pending_entries(event))
+    for entry in pending:
+        entry.event = event
+        entry.errors = errors.get(entry.pk, [])
+    return render(
+        request,
+        "live/review.html",
+        {"event": event, "pending": pending, "section": "live"},
+        status=422 if errors else 200,
+    )
 
 
 # -- helpers -------------------------------------------------------------------------------------
