@@ -18,6 +18,7 @@ urlpatterns = [
     path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT}),
     path("", include("hubbub.events.urls")),
     path("<slug:event>/live/", include("hubbub.live.urls")),
+    path("<slug:event>/team/", include("hubbub.team.urls")),
 ]
 
 handler404 = "hubbub.core.views.not_found"

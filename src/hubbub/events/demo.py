@@ -245,7 +245,8 @@ def _load_users(events) -> list[DemoUser]:
             user.save()
         targets = events if demo.event is None else [by_slug[demo.event]]
         for event in targets:
-            do_grant_role(user=user, event=event, role=demo.role)
+            # The demo events are long past: their demo roles must not lapse.
+            do_grant_role(user=user, event=event, role=demo.role, expires_at=None)
     return DEMO_USERS
 
 

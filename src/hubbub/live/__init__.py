@@ -7,3 +7,11 @@ def publish(event, type: str, payload: dict) -> int:
     from .publishing import publish as _publish
 
     return _publish(event, type, payload)
+
+
+def publish_private(event, type: str, id: int, payload: dict) -> None:
+    """Send ``payload`` to the event's team desk (never the public stream) on commit.
+    See :func:`hubbub.live.publishing.publish_private`."""
+    from .publishing import publish_private as _publish_private
+
+    _publish_private(event, type, id, payload)

@@ -30,6 +30,8 @@ def encode_payload(payload: dict) -> str:
 
 
 def publish(event: Event, type: str, payload: dict) -> int:
+    if type.startswith(PRIVATE_PREFIX):
+        raise ValueError("team desk messages go through publish_private()")
     data = encode_payload(payload)
     with transaction.atomic():
         # The UPDATE locks the event row until commit, so sequence numbers leave in order.
@@ -42,6 +44,21 @@ def publish(event: Event, type: str, payload: dict) -> int:
         message = StreamMessageData(event_id=event.pk, seq=seq, type=type, data=data)
         transaction.on_commit(lambda: _send(message))
     return seq
+
+
+# Messages whose type starts with this go only to the team desk stream; the public stream's
+# server routes them away before any public hub sees them.
+PRIVATE_PREFIX = "desk."
+
+
+def publish_private(event: Event, type: str, id: int, payload: dict) -> None:
+    """Team-only messages: the same broker, but no public sequence number and no public log.
+
+    ``id`` (the row's primary key) is the SSE id; the desk stream resumes from its table."""
+    if not type.startswith(PRIVATE_PREFIX):
+        raise ValueError(f"private message types start with {PRIVATE_PREFIX!r}")
+    message = StreamMessageData(event_id=event.pk, seq=id, type=type, data=encode_payload(payload))
+    transaction.on_commit(lambda: _send(message))
 
 
 def _send(message: StreamMessageData) -> None:

@@ -28,6 +28,10 @@ from .broker import StreamMessageData, get_broker
 logger = logging.getLogger(__name__)
 
 STREAM_PATH = re.compile(r"^/(?P<slug>[-a-zA-Z0-9_]{1,80})/live/stream/?$")
+# The team desk: private to the event's team, authenticated by the Django session cookie.
+DESK_STREAM_PATH = re.compile(r"^/(?P<slug>[-a-zA-Z0-9_]{1,80})/team/desk/stream/?$")
+PRIVATE_PREFIX = "desk."
+DESK_REPLAY_LIMIT = 100
 # How long an out-of-order message waits for the ones before it before the hub fetches them.
 GAP_WAIT_SECONDS = 0.15
 # A reader this many messages behind on its socket is dropped; it reconnects and resumes.
@@ -50,6 +54,12 @@ RESPONSE_HEADERS = [
     # Readers on other sites (embeds) may subscribe too; the stream carries only public data.
     (b"access-control-allow-origin", b"*"),
     (b"access-control-expose-headers", b"content-type"),
+]
+# No CORS on the desk: only the site's own pages, with the team's cookies, may read it.
+DESK_RESPONSE_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-cache, no-transform, private"),
+    (b"x-accel-buffering", b"no"),
 ]
 
 Send = Callable[[dict], Awaitable[None]]
@@ -219,12 +229,27 @@ class EventHub:
         self.log_start = last_id + 1
 
 
+class DeskHub:
+    """Per event and process: the team members connected to the desk. Desk messages are rare
+    and short-lived, so there is no memory log: a reconnect reads what it missed from the
+    table once."""
+
+    def __init__(self):
+        self.readers: set[Reader] = set()
+
+    def receive(self, message: StreamMessageData) -> None:
+        frame = sse_frame(message.seq, message.type, message.data)
+        for reader in self.readers:
+            reader.push(message.seq, frame)
+
+
 class StreamServer:
     """All hubs of one process, the broker subscription and the heartbeat clock."""
 
     def __init__(self, broker=None):
         self._broker = broker
         self.hubs: dict[int, EventHub] = {}
+        self.desk_hubs: dict[int, DeskHub] = {}
         self._resolved: dict[str, tuple[float, int | None, int]] = {}
         self._resolving: dict[str, asyncio.Future] = {}
         self._subscribed: asyncio.Task | None = None
@@ -259,7 +284,7 @@ class StreamServer:
     async def stop(self) -> None:
         if self._heartbeat_task is not None:
             self._heartbeat_task.cancel()
-        for hub in self.hubs.values():
+        for hub in [*self.hubs.values(), *self.desk_hubs.values()]:
             for reader in list(hub.readers):
                 reader.close()
         subscribed = self._subscribed
@@ -273,6 +298,12 @@ class StreamServer:
         self._subscribed = None
 
     def on_message(self, message: StreamMessageData) -> None:
+        if message.type.startswith(PRIVATE_PREFIX):
+            # Team-only: never near a public hub, its log or its readers.
+            desk = self.desk_hubs.get(message.event_id)
+            if desk is not None:
+                desk.receive(message)
+            return
         self.hub(message.event_id).receive(message)
 
     def hub(self, event_id: int) -> EventHub:
@@ -285,7 +316,7 @@ class StreamServer:
         while True:
             await asyncio.sleep(min(1.0, self.heartbeat_range[0] / 2))
             now = time.monotonic()
-            for hub in self.hubs.values():
+            for hub in [*self.hubs.values(), *self.desk_hubs.values()]:
                 for reader in hub.readers:
                     if reader.heartbeat_due <= now:
                         reader.heartbeat_due = self.next_heartbeat(now)
@@ -369,6 +400,54 @@ class StreamServer:
             hub.readers.discard(reader)
             disconnect.cancel()
 
+    async def handle_desk(self, scope: dict, receive: Receive, send: Send, slug: str) -> None:
+        """The team desk stream: checked once at connect (session cookie -> user -> role on the
+        event, in a thread), then it only relays desk messages."""
+        if scope["method"] != "GET":
+            await _plain(send, 405, b"Only GET is supported.\n", extra=[(b"allow", b"GET")])
+            return
+        cookies = _cookies(scope)
+        last_id = parse_last_event_id(_last_event_id(scope))
+        allowed = await asyncio.to_thread(_desk_access, slug, cookies, last_id)
+        if allowed is None:
+            await _plain(send, 403, b"Only the event's team can follow the desk.\n", cors=False)
+            return
+        event_id, missed = allowed
+        await self.start()
+        desk = self.desk_hubs.get(event_id)
+        if desk is None:
+            desk = self.desk_hubs[event_id] = DeskHub()
+        await send({"type": "http.response.start", "status": 200, "headers": DESK_RESPONSE_HEADERS})
+        reader = Reader(self.next_heartbeat(time.monotonic()))
+        disconnect = asyncio.ensure_future(_wait_for_disconnect(receive))
+        disconnect.add_done_callback(lambda _task: reader.close())
+        desk.readers.add(reader)
+        try:
+            newest = missed[-1][0] if missed else None
+            # Messages that arrived while the missed ones were read are already queued.
+            reader.pending = [
+                (seq, f)
+                for seq, f in reader.pending
+                if newest is None or seq is None or seq > newest
+            ]
+            first = b"".join([HELLO_FRAME, *(frame for _seq, frame in missed)])
+            await send({"type": "http.response.body", "body": first, "more_body": True})
+            while not reader.closed:
+                if not reader.pending:
+                    reader.waiter = asyncio.get_running_loop().create_future()
+                    await reader.waiter
+                    reader.waiter = None
+                    if reader.closed:
+                        break
+                batch, reader.pending = reader.pending, []
+                body = b"".join(f for _s, f in batch)
+                await send({"type": "http.response.body", "body": body, "more_body": True})
+        finally:
+            desk.readers.discard(reader)
+            if not desk.readers:
+                self.desk_hubs.pop(event_id, None)
+            disconnect.cancel()
+
     async def _resume(self, hub: EventHub, reader: Reader, raw_last_id: str) -> list[bytes]:
         """Missed frames (or a resync), merged with anything that arrived meanwhile."""
         try:
@@ -411,12 +490,10 @@ def _last_event_id(scope: dict) -> str | None:
     return None
 
 
-async def _plain(send: Send, status: int, body: bytes, extra=()) -> None:
-    headers = [
-        (b"content-type", b"text/plain; charset=utf-8"),
-        (b"access-control-allow-origin", b"*"),
-        *extra,
-    ]
+async def _plain(send: Send, status: int, body: bytes, extra=(), cors: bool = True) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), *extra]
+    if cors:
+        headers.append((b"access-control-allow-origin", b"*"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -431,6 +508,66 @@ def _lookup_event(slug: str) -> tuple[int, int] | None:
     finally:
         close_old_connections()
     return tuple(row) if row else None
+
+
+def _cookies(scope: dict) -> dict[str, str]:
+    from http.cookies import SimpleCookie
+
+    jar = SimpleCookie()
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:
+                return {}
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+def _desk_access(slug: str, cookies: dict, last_id: int | None):
+    """(event id, missed frames) when the session's user is on the event's team, else None."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth import get_user
+    from django.db import close_old_connections
+    from django.template.loader import render_to_string
+
+    from hubbub.core.permissions import Action, policy
+    from hubbub.events.models import Event
+
+    try:
+        event = Event.objects.filter(slug=slug).first()
+        key = cookies.get(settings.SESSION_COOKIE_NAME)
+        if event is None or not key:
+            return None
+        from importlib import import_module
+
+        store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+        # get_user() also checks the session against the password hash, as Django's pages do.
+        user = get_user(SimpleNamespace(session=store))
+        if not policy.can(user, Action.USE_TEAM_DESK, event):
+            return None
+        missed = []
+        if last_id is not None:
+            from hubbub.live.publishing import encode_payload
+            from hubbub.team.models import TeamMessage
+            from hubbub.team.services import DESK_MESSAGE, team_message_data
+
+            rows = list(
+                TeamMessage.objects.filter(event=event, pk__gt=last_id)
+                .select_related("author")
+                .order_by("-id")[:DESK_REPLAY_LIMIT]
+            )
+            for message in reversed(rows):
+                data = team_message_data(message)
+                data["html"] = render_to_string(
+                    "team/_desk_message.html", {"message": message, "event": event}
+                )
+                missed.append(
+                    (message.pk, sse_frame(message.pk, DESK_MESSAGE, encode_payload(data)))
+                )
+        return event.pk, missed
+    finally:
+        close_old_connections()
 
 
 def _fetch_messages(event_id: int, after: int, upto: int) -> list[tuple[int, str, str]]:

@@ -1,0 +1,346 @@
+"""Team pages: they parse input, call the team services and render."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hubbub.core.permissions import Action, policy
+from hubbub.events.models import Session
+from hubbub.events.services import get_public_event
+
+from . import services
+from .forms import ApplicationForm, InvitationForm, TeamMessageForm, TeamSettingsForm
+from .models import Application
+
+
+def _render(request, event, template, context, status=200):
+    with timezone.override(event.tz):
+        return render(
+            request, template, {"event": event, "section": "team", **context}, status=status
+        )
+
+
+def _event_for(request, slug, action: Action):
+    event = get_public_event(slug, request.user)
+    policy.require(request.user, action, event)
+    return event
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _labelled_sessions(event):
+    sessions = list(
+        Session.objects.filter(event=event).select_related("room").order_by("starts_at", "title")
+    )
+    for session in sessions:
+        local = timezone.localtime(session.starts_at, event.tz)
+        room = f" · {session.room.name}" if session.room else ""
+        session.label = f"{local:%a %H:%M}{room} — {session.title}"
+    return sessions
+
+
+# -- overview and settings -----------------------------------------------------------------------
+@login_required
+def overview(request, event):
+    event = _event_for(request, event, Action.USE_TEAM_DESK)
+    manage = policy.can(request.user, Action.MANAGE_TEAM, event)
+    found = services.team_settings(event)
+    form = TeamSettingsForm(
+        initial={
+            "recruitment_open": found.recruitment_open,
+            "role_lapse_days": found.role_lapse_days,
+        }
+    )
+    if request.method == "POST":
+        policy.require(request.user, Action.MANAGE_TEAM, event)
+        form = TeamSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.do_update_team_settings(event, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Team settings saved."))
+                return redirect("team:overview", event=event.slug)
+    from .models import EventRole
+
+    roles = list(
+        EventRole.objects.active()
+        .filter(event=event)
+        .select_related("user")
+        .order_by("user__username", "role")
+    )
+    for grant in roles:
+        grant.label = services.role_label(grant.role)
+    return _render(
+        request,
+        event,
+        "team/overview.html",
+        {"form": form, "manage": manage, "roles": roles, "settings": found},
+        status=422 if form.errors else 200,
+    )
+
+
+# -- recruitment ---------------------------------------------------------------------------------
+def join(request, event):
+    event = get_public_event(event, request.user)
+    is_open = services.team_settings(event).recruitment_open
+    sessions = _labelled_sessions(event) if is_open else []
+    form = ApplicationForm(sessions=sessions)
+    status = 200
+    if request.method == "POST" and is_open:
+        form = ApplicationForm(request.POST, sessions=sessions)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.do_submit_application(
+                    event,
+                    name=data["name"],
+                    email=data["email"],
+                    social_handles=data["social_handles"],
+                    experience=data["experience"],
+                    session_ids=data["sessions"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                return _render(request, event, "team/join_thanks.html", {})
+        status = 422
+    return _render(
+        request, event, "team/join.html", {"form": form, "is_open": is_open}, status=status
+    )
+
+
+@login_required
+def applications(request, event):
+    event = _event_for(request, event, Action.MANAGE_TEAM)
+    if request.method == "POST":
+        try:
+            application = services.applications_for(event).get(pk=int(request.POST["application"]))
+        except (KeyError, ValueError, Application.DoesNotExist):
+            raise Http404(_("No such application on this event.")) from None
+        application.event = event
+        try:
+            if request.POST.get("decision") == "accept":
+                decision = services.do_accept_application(
+                    application, actor=request.user, site_url=request.build_absolute_uri("/")
+                )
+                done = _("Accepted %(name)s: they are now a reporter on this event.")
+            else:
+                decision = services.do_decline_application(application, actor=request.user)
+                done = _("Declined %(name)s.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done % {"name": application.name})
+            if not decision.emailed:
+                messages.warning(
+                    request,
+                    _("The email to %(email)s could not be sent.") % {"email": application.email},
+                )
+        return redirect("team:applications", event=event.slug)
+    found = list(services.applications_for(event))
+    pending = [a for a in found if a.status == Application.Status.PENDING]
+    decided = [a for a in found if a.status != Application.Status.PENDING]
+    return _render(
+        request,
+        event,
+        "team/applications.html",
+        {
+            "pending": pending,
+            "decided": decided,
+            "is_open": services.team_settings(event).recruitment_open,
+        },
+    )
+
+
+# -- invitations ---------------------------------------------------------------------------------
+@login_required
+def invitations(request, event):
+    event = _event_for(request, event, Action.MANAGE_TEAM)
+    form = InvitationForm()
+    link = None
+    status = 200
+    if request.method == "POST":
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation, key = services.do_create_invitation(
+                    event, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                link = request.build_absolute_uri(
+                    reverse("team:invitation", kwargs={"event": event.slug, "key": key})
+                )
+                form = InvitationForm()
+        if form.errors:
+            status = 422
+    from .models import Invitation
+
+    sent = list(Invitation.objects.filter(event=event).select_related("used_by")[:100])
+    now = timezone.now()
+    for invitation in sent:
+        invitation.label = services.role_label(invitation.role)
+        invitation.expired = invitation.expires_at <= now
+    return _render(
+        request,
+        event,
+        "team/invitations.html",
+        {"form": form, "link": link, "sent": sent},
+        status=status,
+    )
+
+
+def invitation(request, event, key):
+    event = get_public_event(event, request.user)
+    try:
+        found = services.check_invitation(event, key)
+    except ValidationError as exc:
+        status = 404 if exc.code == "unknown" else 410
+        return _render(
+            request, event, "team/invitation.html", {"problem": exc.messages[0]}, status=status
+        )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            raise PermissionDenied(_("Sign in to accept the invitation."))
+        try:
+            grant = services.do_use_invitation(event, key, user=request.user)
+        except ValidationError as exc:
+            return _render(
+                request, event, "team/invitation.html", {"problem": exc.messages[0]}, status=410
+            )
+        messages.success(
+            request,
+            _("Welcome to the team: you are now %(role)s on %(title)s.")
+            % {"role": services.role_label(grant.role), "title": event.title},
+        )
+        return redirect("team:me", event=event.slug)
+    here = request.get_full_path()
+    return _render(
+        request,
+        event,
+        "team/invitation.html",
+        {
+            "invitation": found,
+            "role_label": services.role_label(found.role),
+            "lapses_at": services.role_lapse_time(event),
+            "login_url": f"{reverse('account_login')}?next={here}",
+            "signup_url": f"{reverse('account_signup')}?next={here}",
+        },
+    )
+
+
+# -- coverage ------------------------------------------------------------------------------------
+@login_required
+def coverage(request, event):
+    event = _event_for(request, event, Action.USE_TEAM_DESK)
+    manage = policy.can(request.user, Action.MANAGE_TEAM, event)
+    if request.method == "POST":
+        policy.require(request.user, Action.MANAGE_TEAM, event)
+        session = Session.objects.filter(event=event, pk=_int(request.POST.get("session"))).first()
+        user = get_user_model().objects.filter(pk=_int(request.POST.get("user"))).first()
+        if session is None or user is None:
+            messages.error(request, _("Choose a session and a member of the team."))
+        else:
+            session.event = event
+            try:
+                if request.POST.get("remove"):
+                    services.do_unassign_coverage(session, user=user, actor=request.user)
+                    messages.success(request, _("Removed from %(s)s.") % {"s": session.title})
+                else:
+                    services.do_assign_coverage(session, user=user, actor=request.user)
+                    messages.success(request, _("Assigned to %(s)s.") % {"s": session.title})
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        anchor = f"#s{session.pk}" if session else ""
+        return redirect(reverse("team:coverage", kwargs={"event": event.slug}) + anchor)
+    sessions = services.coverage_sessions(event)
+    members = list(services.team_members(event)) if manage else []
+    return _render(
+        request,
+        event,
+        "team/coverage.html",
+        {
+            "sessions": sessions,
+            "members": members,
+            "manage": manage,
+            "uncovered": sum(1 for s in sessions if not s.reporters),
+        },
+    )
+
+
+@login_required
+def me(request, event):
+    event = _event_for(request, event, Action.USE_TEAM_DESK)
+    mine = services.my_sessions(event, request.user)
+    return _render(
+        request,
+        event,
+        "team/me.html",
+        {
+            "mine": mine,
+            "write_url": reverse("live:console", kwargs={"event": event.slug}),
+            "can_post": policy.can(request.user, Action.POST_ENTRY, event)
+            or policy.can(request.user, Action.POST_ENTRY_FOR_REVIEW, event),
+        },
+    )
+
+
+# -- desk and audit ------------------------------------------------------------------------------
+@login_required
+def desk(request, event):
+    event = _event_for(request, event, Action.USE_TEAM_DESK)
+    form = TeamMessageForm()
+    status = 200
+    if request.method == "POST":
+        form = TeamMessageForm(request.POST)
+        if form.is_valid():
+            try:
+                services.do_post_team_message(
+                    event, author=request.user, body=form.cleaned_data["body"]
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                return redirect("team:desk", event=event.slug)
+        status = 422
+    found = services.team_messages(event)
+    return _render(
+        request,
+        event,
+        "team/desk.html",
+        {
+            "form": form,
+            "team_messages": found,
+            "last_id": found[0].pk if found else 0,
+            "stream_url": f"/{event.slug}/team/desk/stream",
+        },
+        status=status,
+    )
+
+
+@login_required
+def audit(request, event):
+    event = _event_for(request, event, Action.VIEW_AUDIT_LOG)
+    return _render(request, event, "team/audit.html", {"log": list(services.audit_log(event))})
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
