@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "hubbub.team",
     "hubbub.live",
     "hubbub.unconf",
+    "hubbub.blog",
+    "hubbub.comments",
     "hubbub.api",
 ]
 
@@ -229,6 +231,13 @@ HUBBUB_STREAM_REPLAY_LIMIT = int(os.environ.get("HUBBUB_STREAM_REPLAY_LIMIT", "1
 HUBBUB_STREAM_HEARTBEAT = tuple(
     float(x) for x in os.environ.get("HUBBUB_STREAM_HEARTBEAT", "15,25").split(",", 1)
 )
+
+# Comments on an event's posts and entries close this many days after its last day.
+HUBBUB_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("HUBBUB_COMMENTS_CLOSE_AFTER_DAYS", "14"))
+# Comments containing any of these (besides the admin-editable list) are marked as spam.
+HUBBUB_DISALLOWED_WORDS = [
+    w.strip() for w in os.environ.get("HUBBUB_DISALLOWED_WORDS", "").split(",") if w.strip()
+]
 
 LOGGING = {
     "version": 1,

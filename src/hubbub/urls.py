@@ -4,6 +4,9 @@ from django.urls import include, path
 from django.views.static import serve as serve_media
 
 from hubbub.api.urls import api
+from hubbub.blog import views as blog_views
+from hubbub.blog.feed_urls import event_urlpatterns as event_feed_urls
+from hubbub.comments import views as comments_views
 from hubbub.core import views as core_views
 
 admin.site.site_header = "hubbub back office"
@@ -16,6 +19,20 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # User uploads; production deployments may serve MEDIA_ROOT from nginx or object storage.
     path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT}),
+    path("search/", blog_views.search, name="search"),
+    path("me/unsubscribe/<str:token>/", comments_views.unsubscribe, name="unsubscribe"),
+    path("feeds/", include("hubbub.blog.feed_urls")),
+    path(
+        "blog/comments/",
+        include(("hubbub.comments.urls", "comments"), namespace="site_comments"),
+    ),
+    path("blog/", include(("hubbub.blog.urls", "blog"), namespace="site_blog")),
+    path("<slug:event>/blog/", include(("hubbub.blog.urls", "blog"), namespace="blog")),
+    path(
+        "<slug:event>/comments/",
+        include(("hubbub.comments.urls", "comments"), namespace="comments"),
+    ),
+    path("<slug:event>/feed/", include(event_feed_urls)),
     path("", include("hubbub.events.urls")),
     path("<slug:event>/live/", include("hubbub.live.urls")),
     path("<slug:event>/team/", include("hubbub.team.urls")),

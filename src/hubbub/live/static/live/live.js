@@ -32,6 +32,32 @@ function startLive(root) {
   source.addEventListener("entry.pinned", (message) => onPinned(JSON.parse(message.data)));
   source.addEventListener("entry.deleted", (message) => onDeleted(JSON.parse(message.data)));
   source.addEventListener("resync", () => reloadEntries());
+  // Comments and likes (comments app): show approved comments under their entry, update counts.
+  source.addEventListener("comment.approved", (message) => {
+    const comment = JSON.parse(message.data);
+    const list = document.querySelector(`[data-comments-for="${comment.target}"]`);
+    if (!list || document.getElementById(`comment-${comment.id}`)) return;
+    list.append(fromHtml(comment.html));
+    list.hidden = false;
+  });
+  source.addEventListener("like.updated", (message) => {
+    const like = JSON.parse(message.data);
+    for (const count of document.querySelectorAll(`[data-like-count="${like.target}"]`)) {
+      count.textContent = like.count === 1 ? "1 person likes this" : `${like.count} people like this`;
+    }
+  });
+  root.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-like-form]");
+    if (!form) return;
+    event.preventDefault();
+    fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response)))
+      .then((like) => {
+        form.querySelector(".like-count").textContent =
+          like.count === 1 ? "1 person likes this" : `${like.count} people like this`;
+      })
+      .catch(() => form.submit());
+  });
   notice.addEventListener("click", showHeld);
 
   function list() {

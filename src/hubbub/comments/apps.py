@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommentsConfig(AppConfig):
+    name = "hubbub.comments"
+    label = "comments"
+    verbose_name = _("Comments and likes")
+
+    def ready(self):
+        from hubbub.live.models import LiveEntry
+
+        from .targets import entry_target, register
+
+        register("entry", LiveEntry, entry_target)

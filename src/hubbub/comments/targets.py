@@ -1,0 +1,94 @@
+"""What can be commented on and liked. Apps register their models here, so this app never
+reaches into theirs; a slideshow or gallery only needs to register a ``describe`` function."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+@dataclass
+class Target:
+    kind: str
+    obj: object
+    event: object  # None for site-wide things
+    title: str
+    url: str
+    author: object | None  # who hears about new comments
+    visible: bool
+    comments_open: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.obj.pk}"
+
+
+_registry: dict[str, tuple[type, object]] = {}
+
+
+def register(kind: str, model, describe) -> None:
+    _registry[kind] = (model, describe)
+
+
+def kind_of(model) -> str | None:
+    for kind, (registered, _describe) in _registry.items():
+        if registered is model or isinstance(model, registered):
+            return kind
+    return None
+
+
+def describe(obj) -> Target:
+    kind = kind_of(obj)
+    return _registry[kind][1](obj)
+
+
+def load(kind: str, object_id, event=None) -> Target:
+    """The target ``kind``/``object_id`` on ``event`` (None: site-wide); 404 when not visible."""
+    if kind not in _registry:
+        raise Http404(_("Nothing to comment on here."))
+    model, describe_fn = _registry[kind]
+    try:
+        obj = model.objects.select_related("event").get(pk=int(object_id))
+    except (model.DoesNotExist, TypeError, ValueError):
+        raise Http404(_("Nothing to comment on here.")) from None
+    target = describe_fn(obj)
+    same_event = (target.event.pk if target.event else None) == (event.pk if event else None)
+    if not same_event or not target.visible:
+        raise Http404(_("Nothing to comment on here."))
+    return target
+
+
+def close_after_days(event) -> int:
+    from .models import EventCommentSettings
+
+    row = EventCommentSettings.objects.filter(event=event).only("close_after_days").first()
+    if row is not None:
+        return row.close_after_days
+    return getattr(settings, "HUBBUB_COMMENTS_CLOSE_AFTER_DAYS", 14)
+
+
+def event_comments_open(event, now=None) -> bool:
+    """Comments on an event's things close N days after its last day."""
+    if event is None:
+        return True
+    now = now or timezone.now()
+    closes = event.day_start(event.ends_on) + timedelta(days=1 + close_after_days(event))
+    return now < closes
+
+
+def entry_target(entry) -> Target:
+    event = entry.event
+    return Target(
+        kind="entry",
+        obj=entry,
+        event=event,
+        title=_("Update at %(time)s")
+        % {"time": timezone.localtime(entry.created_at, event.tz).strftime("%H:%M, %d %B %Y")},
+        url=entry.get_absolute_url(),
+        author=entry.author,
+        visible=event.is_public and getattr(entry, "is_published", True),
+        comments_open=event_comments_open(event),
+    )

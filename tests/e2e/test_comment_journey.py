@@ -1,0 +1,109 @@
+"""A guest leaves a reply, a moderator approves it, and it appears; axe finds no problems."""
+
+import re
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from hubbub.core.permissions import Role
+
+from ..blog.helpers import make_comment, make_post
+from ..factories import EventFactory, UserFactory, grant
+
+pytestmark = pytest.mark.e2e
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture
+def setup(start_server):
+    event = EventFactory(title="All Change")
+    author = UserFactory(first_name="Ada", last_name="Lovelace")
+    post = make_post(event, author=author, title="What we heard today", body="A *busy* day.")
+    moderator = UserFactory(username="mod")
+    grant(moderator, event, Role.MODERATOR)
+    return {"server": start_server(), "event": event, "post": post, "moderator": moderator}
+
+
+def sign_in(context, server, user):
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": server.base_url,
+            }
+        ]  # fmt: skip
+    )
+
+
+def test_guest_reply_is_moderated_then_shown(setup, browser, page):
+    server, post, event = setup["server"], setup["post"], setup["event"]
+    page.goto(server.base_url + post.get_absolute_url())
+    expect(page.get_by_role("heading", name="Leave a Reply")).to_be_visible()
+    page.get_by_label("Name (required)").fill("Grace Hopper")
+    page.get_by_label("Email (required, never shown)").fill("grace@example.org")
+    page.get_by_label("Comment", exact=True).fill("Thank you <b>all</b> for coming!")
+    page.wait_for_timeout(3200)  # the form refuses answers faster than a person can type
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.get_by_role("status")).to_contain_text("awaiting moderation")
+    expect(page.get_by_text("Thank you <b>all</b> for coming!")).to_have_count(0)
+
+    moderator_context = browser.new_context(locale="en-GB")
+    sign_in(moderator_context, server, setup["moderator"])
+    queue = moderator_context.new_page()
+    queue.goto(f"{server.base_url}/{event.slug}/comments/moderate/")
+    expect(queue.get_by_role("heading", name="Moderate comments")).to_be_visible()
+    queue.get_by_role("button", name="Approve comment by Grace Hopper").click()
+    expect(queue.get_by_role("status")).to_contain_text("1 comment(s) updated")
+    moderator_context.close()
+
+    page.goto(server.base_url + post.get_absolute_url())
+    expect(page.get_by_role("heading", name="1 comment")).to_be_visible()
+    expect(page.get_by_text("Thank you <b>all</b> for coming!")).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile(r"\d{1,2} \w+ \d{4}, \d\d:\d\d"))
+    ).to_have_attribute("href", re.compile(r"#comment-\d+"))
+
+
+def test_like_without_reload(setup, page):
+    server, post = setup["server"], setup["post"]
+    page.goto(server.base_url + post.get_absolute_url())
+    article = page.get_by_role("article", name="What we heard today")
+    article.get_by_role("button", name="Like").click()
+    expect(article.get_by_text("1 person likes this")).to_be_visible()
+    expect(article.get_by_role("button", name="Unlike")).to_be_visible()
+
+
+def readable(violations):
+    return "\n".join(
+        f"{v['id']}: {v['help']} at {[' '.join(n['target']) for n in v['nodes'][:3]]}"
+        for v in violations
+    )
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_post_page_and_moderation_queue_have_no_axe_violations(setup, browser, viewport):
+    from axe_playwright_python.sync_playwright import Axe
+
+    server, post, event = setup["server"], setup["post"], setup["event"]
+    top = make_comment(post, name="Ada", body="First")
+    make_comment(post, name="Bea", body="A reply", parent=top, author_url="https://example.org")
+    make_comment(post, name="Cy", body="Waiting", status="pending")
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+    sign_in(context, server, setup["moderator"])
+    page = context.new_page()
+    axe = Axe()
+    problems = {}
+    for path in [post.get_absolute_url(), f"/{event.slug}/comments/moderate/",
+                 f"/{event.slug}/blog/", "/search/?q=busy"]:  # fmt: skip
+        page.goto(server.base_url + path)
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if results.response["violations"]:
+            problems[path] = readable(results.response["violations"])
+    context.close()
+    assert not problems, "\n\n".join(f"{p}\n{text}" for p, text in problems.items())
