@@ -161,3 +161,15 @@ def test_review_queue_page_approves_and_returns(client, event, editor, moderated
 def test_review_queue_is_refused_to_reporters(client, event, reporter):
     client.force_login(reporter)
     assert client.get(reverse("live:review", kwargs={"event": event.slug})).status_code == 403
+
+
+def test_console_post_by_moderated_reporter_answers_pending_json(client, event, moderated):
+    client.force_login(moderated)
+    answer = client.post(
+        reverse("live:console", kwargs={"event": event.slug}),
+        {"body": "From my phone", "kind": "update"},
+        headers={"Accept": "application/json"},
+    )
+    assert answer.status_code == 201
+    assert answer.json()["entry"]["status"] == "pending"
+    assert "Waiting for an editor" in answer.json()["html"]

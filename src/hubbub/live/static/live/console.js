@@ -46,7 +46,10 @@ function enhance(form) {
         form.reset();
         localStorage.removeItem(draftKey);
         token.value = newToken();
-        status.textContent = "Posted. Readers can see it now.";
+        status.textContent =
+          result.entry.status === "pending"
+            ? "Sent for review. Readers see it once an editor approves it."
+            : "Posted. Readers can see it now.";
         body.focus();
       } else {
         const messages = (result.errors || []).map((error) => error.message).join(" ");
