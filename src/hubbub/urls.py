@@ -33,6 +33,7 @@ urlpatterns = [
         include(("hubbub.comments.urls", "comments"), namespace="comments"),
     ),
     path("<slug:event>/feed/", include(event_feed_urls)),
+    path("<slug:event>/unconference/", include("hubbub.unconf.urls")),
     path("", include("hubbub.events.urls")),
     path("<slug:event>/live/", include("hubbub.live.urls")),
     path("<slug:event>/team/", include("hubbub.team.urls")),
