@@ -36,7 +36,7 @@ def sign_in(context, server, user):
                 "value": client.cookies["sessionid"].value,
                 "url": server.base_url,
             }
-        ]  # fmt: skip
+        ]
     )
 
 
@@ -107,3 +107,26 @@ def test_post_page_and_moderation_queue_have_no_axe_violations(setup, browser, v
             problems[path] = readable(results.response["violations"])
     context.close()
     assert not problems, "\n\n".join(f"{p}\n{text}" for p, text in problems.items())
+
+
+def test_like_count_and_approved_comment_reach_another_reader_live(setup, browser, page):
+    server, post = setup["server"], setup["post"]
+    page.goto(server.base_url + post.get_absolute_url())
+    other = browser.new_context(locale="en-GB").new_page()
+    other.goto(server.base_url + post.get_absolute_url())
+    other.wait_for_timeout(500)  # let the stream connect
+    page.get_by_role("article", name="What we heard today").get_by_role(
+        "button", name="Like"
+    ).click()
+    expect(other.get_by_text("1 person likes this").first).to_be_visible()
+
+    make_comment(post, name="Dee", body="Arrives live", status="pending")
+    moderator_context = browser.new_context(locale="en-GB")
+    sign_in(moderator_context, server, setup["moderator"])
+    queue = moderator_context.new_page()
+    queue.goto(f"{server.base_url}/{setup['event'].slug}/comments/moderate/")
+    queue.get_by_role("button", name="Approve comment by Dee").click()
+    expect(queue.get_by_role("status")).to_contain_text("1 comment(s) updated")
+    moderator_context.close()
+    expect(other.get_by_text("Arrives live")).to_be_visible()
+    other.context.close()

@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from . import errors
+from .comments import router as comments_router
 from .events import router as events_router
 from .live import router as live_router
 
@@ -13,3 +14,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/events/", events_router)
 api.add_router("/events/", live_router)
+api.add_router("/events/", comments_router)

@@ -10,6 +10,8 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from hubbub.live.models import LiveEntry
 
-        from .targets import entry_target, register
+        from .models import Comment
+        from .targets import comment_target, entry_target, register
 
         register("entry", LiveEntry, entry_target)
+        register("comment", Comment, comment_target)

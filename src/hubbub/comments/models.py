@@ -133,6 +133,12 @@ class DisallowedWord(models.Model):
     def __str__(self):
         return self.word
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from django.core.cache import cache
+
+        cache.delete("comments:disallowed")
+
 
 class EventCommentSettings(models.Model):
     event = models.OneToOneField(

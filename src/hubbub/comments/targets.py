@@ -79,6 +79,21 @@ def event_comments_open(event, now=None) -> bool:
     return now < closes
 
 
+def comment_target(comment) -> Target:
+    """A comment as something to like; comments on comments go through ``parent`` instead."""
+    event = comment.event
+    return Target(
+        kind="comment",
+        obj=comment,
+        event=event,
+        title=str(comment),
+        url=f"{comment.target.get_absolute_url() if comment.target else ''}#{comment.anchor}",
+        author=comment.user,
+        visible=comment.status == comment.Status.APPROVED and (event is None or event.is_public),
+        comments_open=False,
+    )
+
+
 def entry_target(entry) -> Target:
     event = entry.event
     return Target(

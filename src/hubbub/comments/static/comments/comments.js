@@ -23,3 +23,26 @@ for (const form of document.querySelectorAll("form[data-like-form]")) {
     }
   });
 }
+
+// On an event's post, likes and newly approved comments arrive over the event's live stream.
+const streamed = document.querySelector("[data-post-stream]");
+if (streamed && "EventSource" in window) {
+  const url = new URL(streamed.dataset.postStream, window.location.href);
+  url.searchParams.set("last_event_id", streamed.dataset.lastEventId);
+  const source = new EventSource(url);
+  source.addEventListener("like.updated", (message) => {
+    const like = JSON.parse(message.data);
+    for (const count of document.querySelectorAll(`[data-like-count="${like.target}"]`)) {
+      count.textContent = like.count === 1 ? "1 person likes this" : `${like.count} people like this`;
+    }
+  });
+  source.addEventListener("comment.approved", (message) => {
+    const comment = JSON.parse(message.data);
+    const list = document.querySelector(`[data-comments-for="${comment.target}"]`);
+    if (!list || document.getElementById(`comment-${comment.id}`)) return;
+    const template = document.createElement("template");
+    template.innerHTML = comment.html.trim();
+    list.append(template.content.firstElementChild);
+    list.hidden = false;
+  });
+}
