@@ -8,7 +8,8 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
-from hubbub.live.stream import DESK_STREAM_PATH, STREAM_PATH, get_stream_server  # noqa: E402
+from hubbub.live.stream import STREAM_PATH, get_stream_server  # noqa: E402
+from hubbub.team import desk_stream  # noqa: E402
 
 
 async def application(scope, receive, send):
@@ -17,9 +18,9 @@ async def application(scope, receive, send):
         if match:
             await get_stream_server().handle(scope, receive, send, match["slug"])
             return
-        match = DESK_STREAM_PATH.match(scope["path"])
+        match = desk_stream.DESK_STREAM_PATH.match(scope["path"])
         if match:
-            await get_stream_server().handle_desk(scope, receive, send, match["slug"])
+            await desk_stream.handle(scope, receive, send, match["slug"])
             return
         await django_application(scope, receive, send)
     elif scope["type"] == "lifespan":

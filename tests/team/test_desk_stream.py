@@ -138,3 +138,27 @@ def test_pending_entry_reaches_the_stream_only_when_approved(start_server, event
         created = public.next_event()
         assert created.event == "entry.created"
         assert created.json()["body"] == "Waiting for an editor"
+
+
+def test_desk_stream_from_an_empty_page_replays_everything_since(start_server, event, team):
+    reporter, organiser = team
+    server = start_server(**FAST_HEARTBEAT)
+    post_to_desk(server, event, reporter, "Posted after the page loaded")
+    with desk_stream(server, event, organiser, last_id=0) as desk:
+        desk.wait_connected()
+        assert desk.next_event().json()["body"] == "Posted after the page loaded"
+
+
+def test_public_hubs_never_see_desk_messages(settings):
+    from hubbub.live.broker import StreamMessageData
+    from hubbub.live.stream import Reader, StreamServer
+
+    server = StreamServer(broker=object())
+    hub = server.hub(1)
+    hub.last_seq = 5
+    reader = Reader(heartbeat_due=0)
+    hub.readers.add(reader)
+    server.on_message(StreamMessageData(event_id=1, seq=6, type="desk.message", data="{}"))
+    assert reader.pending == [] and hub.last_seq == 5 and hub.log == []
+    server.on_message(StreamMessageData(event_id=1, seq=6, type="entry.created", data="{}"))
+    assert [seq for seq, _frame in reader.pending] == [6]

@@ -264,3 +264,15 @@ def test_public_publish_refuses_desk_types(event):
 
     with pytest.raises(ValueError):
         publish(event, "desk.message", {})
+
+
+def test_admin_grant_left_blank_lapses_after_the_event(admin_client, event):
+    from django.urls import reverse
+
+    user = UserFactory()
+    admin_client.post(
+        reverse("admin:team_eventrole_add"),
+        {"user": user.pk, "event": event.pk, "role": "moderated_reporter", "expires_at_0": "",
+         "expires_at_1": "", "home_room": ""},
+    )  # fmt: skip
+    assert EventRole.objects.get(user=user).expires_at == services.role_lapse_time(event)

@@ -28,10 +28,8 @@ from .broker import StreamMessageData, get_broker
 logger = logging.getLogger(__name__)
 
 STREAM_PATH = re.compile(r"^/(?P<slug>[-a-zA-Z0-9_]{1,80})/live/stream/?$")
-# The team desk: private to the event's team, authenticated by the Django session cookie.
-DESK_STREAM_PATH = re.compile(r"^/(?P<slug>[-a-zA-Z0-9_]{1,80})/team/desk/stream/?$")
+# Types of private (team desk) messages: routed away from every public hub.
 PRIVATE_PREFIX = "desk."
-DESK_REPLAY_LIMIT = 100
 # How long an out-of-order message waits for the ones before it before the hub fetches them.
 GAP_WAIT_SECONDS = 0.15
 # A reader this many messages behind on its socket is dropped; it reconnects and resumes.
@@ -400,37 +398,45 @@ class StreamServer:
             hub.readers.discard(reader)
             disconnect.cancel()
 
-    async def handle_desk(self, scope: dict, receive: Receive, send: Send, slug: str) -> None:
-        """The team desk stream: checked once at connect (session cookie -> user -> role on the
-        event, in a thread), then it only relays desk messages."""
+    async def handle_private(
+        self,
+        scope: dict,
+        receive: Receive,
+        send: Send,
+        authorise: Callable[[dict], int | None],
+        replay: Callable[[int, int], list[tuple[int, bytes]]],
+    ) -> None:
+        """A private stream (the team desk): ``authorise(cookies)`` -> event id or None, and
+        ``replay(event_id, last_id)`` -> missed (id, frame) pairs. Both are synchronous and run
+        once per connection in a thread; after that it only relays ``desk.`` messages."""
         if scope["method"] != "GET":
             await _plain(send, 405, b"Only GET is supported.\n", extra=[(b"allow", b"GET")])
             return
-        cookies = _cookies(scope)
-        last_id = parse_last_event_id(_last_event_id(scope))
-        allowed = await asyncio.to_thread(_desk_access, slug, cookies, last_id)
-        if allowed is None:
+        event_id = await asyncio.to_thread(authorise, _cookies(scope))
+        if event_id is None:
             await _plain(send, 403, b"Only the event's team can follow the desk.\n", cors=False)
             return
-        event_id, missed = allowed
         await self.start()
+        reader = Reader(self.next_heartbeat(time.monotonic()))
+        # Registered before anything awaits, so no message slips between the replay and the
+        # relay, and the hub cannot be dropped under this reader.
         desk = self.desk_hubs.get(event_id)
         if desk is None:
             desk = self.desk_hubs[event_id] = DeskHub()
-        await send({"type": "http.response.start", "status": 200, "headers": DESK_RESPONSE_HEADERS})
-        reader = Reader(self.next_heartbeat(time.monotonic()))
+        desk.readers.add(reader)
         disconnect = asyncio.ensure_future(_wait_for_disconnect(receive))
         disconnect.add_done_callback(lambda _task: reader.close())
-        desk.readers.add(reader)
         try:
-            newest = missed[-1][0] if missed else None
-            # Messages that arrived while the missed ones were read are already queued.
-            reader.pending = [
-                (seq, f)
-                for seq, f in reader.pending
-                if newest is None or seq is None or seq > newest
-            ]
-            first = b"".join([HELLO_FRAME, *(frame for _seq, frame in missed)])
+            await send(
+                {"type": "http.response.start", "status": 200, "headers": DESK_RESPONSE_HEADERS}
+            )
+            last_id = parse_last_event_id(_last_event_id(scope))
+            missed = [] if last_id is None else await asyncio.to_thread(replay, event_id, last_id)
+            if missed:
+                newest = missed[-1][0]
+                # Live messages the replay already covers are dropped from the queue.
+                reader.pending = [(i, f) for i, f in reader.pending if i is None or i > newest]
+            first = b"".join([HELLO_FRAME, *(frame for _id, frame in missed)])
             await send({"type": "http.response.body", "body": first, "more_body": True})
             while not reader.closed:
                 if not reader.pending:
@@ -444,8 +450,8 @@ class StreamServer:
                 await send({"type": "http.response.body", "body": body, "more_body": True})
         finally:
             desk.readers.discard(reader)
-            if not desk.readers:
-                self.desk_hubs.pop(event_id, None)
+            if not desk.readers and self.desk_hubs.get(event_id) is desk:
+                del self.desk_hubs[event_id]
             disconnect.cancel()
 
     async def _resume(self, hub: EventHub, reader: Reader, raw_last_id: str) -> list[bytes]:
@@ -521,53 +527,6 @@ def _cookies(scope: dict) -> dict[str, str]:
             except Exception:
                 return {}
     return {key: morsel.value for key, morsel in jar.items()}
-
-
-def _desk_access(slug: str, cookies: dict, last_id: int | None):
-    """(event id, missed frames) when the session's user is on the event's team, else None."""
-    from types import SimpleNamespace
-
-    from django.contrib.auth import get_user
-    from django.db import close_old_connections
-    from django.template.loader import render_to_string
-
-    from hubbub.core.permissions import Action, policy
-    from hubbub.events.models import Event
-
-    try:
-        event = Event.objects.filter(slug=slug).first()
-        key = cookies.get(settings.SESSION_COOKIE_NAME)
-        if event is None or not key:
-            return None
-        from importlib import import_module
-
-        store = import_module(settings.SESSION_ENGINE).SessionStore(key)
-        # get_user() also checks the session against the password hash, as Django's pages do.
-        user = get_user(SimpleNamespace(session=store))
-        if not policy.can(user, Action.USE_TEAM_DESK, event):
-            return None
-        missed = []
-        if last_id is not None:
-            from hubbub.live.publishing import encode_payload
-            from hubbub.team.models import TeamMessage
-            from hubbub.team.services import DESK_MESSAGE, team_message_data
-
-            rows = list(
-                TeamMessage.objects.filter(event=event, pk__gt=last_id)
-                .select_related("author")
-                .order_by("-id")[:DESK_REPLAY_LIMIT]
-            )
-            for message in reversed(rows):
-                data = team_message_data(message)
-                data["html"] = render_to_string(
-                    "team/_desk_message.html", {"message": message, "event": event}
-                )
-                missed.append(
-                    (message.pk, sse_frame(message.pk, DESK_MESSAGE, encode_payload(data)))
-                )
-        return event.pk, missed
-    finally:
-        close_old_connections()
 
 
 def _fetch_messages(event_id: int, after: int, upto: int) -> list[tuple[int, str, str]]:

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from .models import EventRole
-from .services import do_grant_role, do_revoke_role
+from .services import LAPSE_AFTER_EVENT, do_grant_role, do_revoke_role
 
 
 @admin.register(EventRole)
@@ -20,17 +20,16 @@ class EventRoleAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        # A new grant: the service records who granted it in the audit log.
+        # A new grant: the service records who granted it in the audit log. Left blank, the
+        # lapse time is the event's default (its last day plus the team's lapse days).
         grant = do_grant_role(
             user=obj.user,
             event=obj.event,
             role=obj.role,
             granted_by=request.user,
             home_room=obj.home_room,
+            expires_at=obj.expires_at or LAPSE_AFTER_EVENT,
         )
-        if obj.expires_at != grant.expires_at:
-            grant.expires_at = obj.expires_at
-            grant.save(update_fields=["expires_at"])
         obj.pk, obj.granted_at, obj.granted_by = grant.pk, grant.granted_at, grant.granted_by
         obj._state.adding = False
 

@@ -515,6 +515,12 @@ def team_message_data(message: TeamMessage) -> dict:
     }
 
 
+def desk_message_payload(message: TeamMessage) -> dict:
+    """What a desk message carries on the desk stream: its JSON plus the rendered HTML."""
+    html = render_to_string("team/_desk_message.html", {"message": message, "event": message.event})
+    return {**team_message_data(message), "html": html}
+
+
 def do_post_team_message(event, *, author, body) -> TeamMessage:
     from hubbub.live import publish_private
 
@@ -522,12 +528,8 @@ def do_post_team_message(event, *, author, body) -> TeamMessage:
     body = check_team_message(body)
     with transaction.atomic():
         message = TeamMessage.objects.create(event=event, author=author, body=body)
-        message.author = author
-        data = team_message_data(message)
-        data["html"] = render_to_string(
-            "team/_desk_message.html", {"message": message, "event": event}
-        )
-        publish_private(event, DESK_MESSAGE, message.pk, data)
+        message.author, message.event = author, event
+        publish_private(event, DESK_MESSAGE, message.pk, desk_message_payload(message))
     return message
 
 
