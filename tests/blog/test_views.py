@@ -91,3 +91,22 @@ def test_post_page_queries_do_not_grow_with_comments(client, event):
         client, large.get_absolute_url()
     )
     assert "200 comments" in client.get(large.get_absolute_url()).content.decode()
+
+
+def test_publish_at_is_read_in_the_events_time_zone(client, event, editor):
+    client.force_login(editor)
+    client.post(
+        f"/{event.slug}/blog/write/",
+        {"title": "Later", "body": "Soon", "status": "published", "publish_at": "2030-06-10T09:00"},
+    )
+    post = Post.objects.get()
+    assert post.status == Post.Status.SCHEDULED
+    assert post.publish_at.isoformat() == "2030-06-10T08:00:00+00:00"  # 09:00 BST
+    assert client.logout() is None
+    assert client.get(f"/{event.slug}/blog/later/").status_code == 404
+
+
+def test_moderators_find_the_queue_from_the_blog(client, event, moderator):
+    client.force_login(moderator)
+    html = client.get(f"/{event.slug}/blog/").content.decode()
+    assert f"/{event.slug}/comments/moderate/" in html and "Write a post" not in html

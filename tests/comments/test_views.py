@@ -153,3 +153,22 @@ def test_guest_can_edit_from_the_same_device(client, event):
     assert comment.body == "Second version"
     other = client.__class__()
     assert other.get(f"/{event.slug}/comments/edit/{comment.pk}/").status_code == 403
+
+
+def test_like_without_javascript_returns_to_the_page_it_was_on(client, event, reporter):
+    entry = do_create_entry(event=event, author=reporter, body="Keynote starts")
+    live = f"http://testserver/{event.slug}/live/"
+    response = client.post(f"/{event.slug}/comments/entry/{entry.pk}/like/", HTTP_REFERER=live)
+    assert response.url == live
+    response = client.post(
+        f"/{event.slug}/comments/entry/{entry.pk}/like/", HTTP_REFERER="https://evil.example/"
+    )
+    assert response.url == entry.get_absolute_url()
+
+
+def test_entry_comments_page_shows_the_entry_and_its_thread(client, event, reporter):
+    entry = do_create_entry(event=event, author=reporter, body="Keynote starts")
+    make_comment(entry, body="Great start")
+    html = client.get(f"/{event.slug}/comments/entry/{entry.pk}/").content.decode()
+    assert "Keynote starts" in html and "Great start" in html and "Leave a Reply" in html
+    assert "1 comment" in client.get(f"/{event.slug}/live/").content.decode()

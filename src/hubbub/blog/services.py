@@ -1,6 +1,5 @@
 """Blog posts: writes, reads, archives and the site search."""
 
-import calendar
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -9,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -190,7 +190,7 @@ def archive_months(event) -> list[dict]:
         {
             "year": r["month"].year,
             "month": r["month"].month,
-            "label": f"{_(calendar.month_name[r['month'].month])} {r['month'].year}",
+            "label": date_format(r["month"], "F Y"),
             "count": r["count"],
         }
         for r in rows

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -6,9 +8,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hubbub.comments import views as comment_views
+from hubbub.comments.services import can_moderate
 from hubbub.comments.targets import describe
 from hubbub.core.text import render_markdown
 from hubbub.events.services import get_public_event
@@ -48,6 +52,7 @@ def _listing(request, event, posts, heading, intro=""):
             "months": services.archive_months(event),
             "categories": services.categories_in_use(event),
             "can_write": services.can_write(request.user, event),
+            "can_moderate": can_moderate(request.user, event),
         },
     )
 
@@ -69,7 +74,7 @@ def month_archive(request, year, month, event=None):
         publish_at__gte=timezone.datetime(year, month, 1, tzinfo=tz),
         publish_at__lt=timezone.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz),
     )  # fmt: skip
-    label = timezone.datetime(year, month, 1).strftime("%B %Y")
+    label = date_format(date(year, month, 1), "F Y")
     return _listing(request, event, posts, _("Posts from %(month)s") % {"month": label})
 
 
@@ -124,6 +129,12 @@ def post_detail(request, slug, event=None):
 def write(request, slug=None, event=None):
     event = _event(request, event)
     services.require_write(request.user, event)
+    # "Publish at" is typed in the event's own time zone.
+    with timezone.override(event.tz if event else timezone.get_current_timezone()):
+        return _write(request, slug, event)
+
+
+def _write(request, slug, event):
     post = services.get_post(event, slug, request.user) if slug else None
     preview = None
     if request.method == "POST":

@@ -132,6 +132,11 @@ def _walk(comments):
         yield from _walk(comment.children)
 
 
+def render_in_zone(request, event, template, context):
+    with timezone.override(event.tz if event else timezone.get_current_timezone()):
+        return render(request, template, context)
+
+
 # -- views ---------------------------------------------------------------------------------------
 def target_comments(request, kind, object_id, event=None):
     """Comments on a live entry (posts show theirs on the post page)."""
@@ -146,7 +151,9 @@ def target_comments(request, kind, object_id, event=None):
             return response
     context = {"event": event, "section": "live", "entry": target.obj,
                **comments_context(request, target, form)}  # fmt: skip
-    return finish(request, render(request, "comments/target.html", context, status=status))
+    with timezone.override(event.tz):
+        response = render(request, "comments/target.html", context, status=status)
+    return finish(request, response)
 
 
 # Entry cards are rendered once and cached for every reader, so they cannot carry a per-reader
@@ -172,7 +179,8 @@ def like(request, kind, object_id, event=None):
                       status=429)  # fmt: skip
     if wants_json:
         return finish(request, JsonResponse({"target": target.key, "count": count, "liked": liked}))
-    back = request.POST.get("next") or target.url
+    # Without JavaScript, go back to the page the button was on.
+    back = request.POST.get("next") or request.headers.get("Referer") or target.url
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = target.url
     return finish(request, redirect(back))
@@ -219,8 +227,9 @@ def moderate(request, event=None):
         Comment.objects.filter(event=event).order_by().values_list("status").annotate(n=Count("id"))
     )
     tabs = [(value, label, counts.get(value, 0)) for value, label in Comment.Status.choices]
-    return render(
+    return render_in_zone(
         request,
+        event,
         "comments/moderate.html",
         {"event": event, "section": "comments", "queue": queue, "status": status, "tabs": tabs},
     )
