@@ -55,7 +55,7 @@ def _device(request) -> tuple[str, bool]:
     return services.new_device_id(), True
 
 
-def _remember_device(response, device: str, is_new: bool):
+def _remember_device(request, response, device: str, is_new: bool):
     if is_new:
         response.set_signed_cookie(
             services.DEVICE_COOKIE,
@@ -64,7 +64,7 @@ def _remember_device(response, device: str, is_new: bool):
             max_age=services.DEVICE_MAX_AGE,
             httponly=True,
             samesite="Lax",
-            secure=False,
+            secure=request.is_secure(),
         )
     return response
 
@@ -169,14 +169,16 @@ def pitch(request, event):
                     _("Thank you. “%(topic)s” is number %(position)s in the pitch queue.")
                     % {"topic": made.topic, "position": position},
                 )
-                return _remember_device(redirect("unconf:pitch", event=event.slug), device, is_new)
+                return _remember_device(
+                    request, redirect("unconf:pitch", event=event.slug), device, is_new
+                )
     response = _render(
         request,
         event,
         "unconf/pitch.html",
         {"unconference": unconference, "form": form},
     )
-    return _remember_device(response, device, is_new)
+    return _remember_device(request, response, device, is_new)
 
 
 def vote(request, event):
@@ -209,7 +211,9 @@ def vote(request, event):
                     )
                     % {"count": len(saved)},
                 )
-                return _remember_device(redirect("unconf:vote", event=event.slug), device, is_new)
+                return _remember_device(
+                    request, redirect("unconf:vote", event=event.slug), device, is_new
+                )
     else:
         form = VoteForm(initial={"topics": sorted(marked)}, pitches=pitches)
     response = _render(
@@ -224,7 +228,7 @@ def vote(request, event):
             "marked_count": len(marked),
         },
     )
-    return _remember_device(response, device, is_new)
+    return _remember_device(request, response, device, is_new)
 
 
 def _chosen(request, marked: set[int]) -> set[int]:
@@ -321,7 +325,7 @@ def notes(request, event, pitch_id):
                     else _("Sent. An editor will publish the notes."),
                 )
                 target = request.path + (f"?key={key}" if key else "")
-                return _remember_device(redirect(target), device, is_new)
+                return _remember_device(request, redirect(target), device, is_new)
     response = _render(
         request,
         event,
@@ -336,7 +340,7 @@ def notes(request, event, pitch_id):
             "key": key or "",
         },
     )
-    return _remember_device(response, device, is_new)
+    return _remember_device(request, response, device, is_new)
 
 
 def projector(request, event):
