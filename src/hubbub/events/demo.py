@@ -187,6 +187,7 @@ def load_demo() -> list[DemoUser]:
     events = [_load_event(organisation, spec) for spec in (ALL_CHANGE, LG_INNOVATION)]
     users = _load_users(events)
     _load_entries(events[0])
+    _load_unconference(events[0])
     return users
 
 
@@ -260,3 +261,47 @@ def _load_entries(event: Event) -> None:
     editor = User.objects.get(username="editor")
     for kind, body in DEMO_ENTRIES:
         do_create_entry(event=event, author=editor, body=body, kind=kind)
+
+
+DEMO_PITCHES = [
+    (
+        "Sharing a chief executive: what really happens",
+        "Two councils, one CEO, three years on.",
+        "Martin Hale",
+    ),
+    (
+        "Social value in every contract",
+        "How to score it without drowning suppliers.",
+        "Priya Raman",
+    ),
+    (
+        "Open data nobody uses",
+        "Why our datasets sit unread, and what might change that.",
+        "Tom Ashworth",
+    ),
+    (
+        "Members and digital",
+        "Helping councillors live online without getting burnt.",
+        "Councillor Ruth Pennington",
+    ),
+]
+
+
+def _load_unconference(event: Event) -> None:
+    """The afternoon's open space: its rounds, the seminar rooms, and a few pitched topics."""
+    from hubbub.unconf.models import Unconference
+    from hubbub.unconf.services import do_set_up_unconference, do_submit_pitch
+
+    if Unconference.objects.filter(event=event).exists():
+        return
+    organiser = get_user_model().objects.get(username="organiser")
+    rounds = event.sessions.filter(kind=Session.Kind.UNCONFERENCE, room__isnull=True)
+    rooms = event.rooms.filter(name__in=["Seminar Room 1", "Seminar Room 2", "Seminar Room 3",
+                                         "Boardroom"])  # fmt: skip
+    unconference = do_set_up_unconference(
+        event=event, actor=organiser, rooms=rooms, sessions=rounds
+    )
+    for topic, description, host in DEMO_PITCHES:
+        do_submit_pitch(
+            unconference, topic=topic, description=description, host_name=host, actor=organiser
+        )
