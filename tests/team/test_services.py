@@ -276,3 +276,18 @@ def test_admin_grant_left_blank_lapses_after_the_event(admin_client, event):
          "expires_at_1": "", "home_room": ""},
     )  # fmt: skip
     assert EventRole.objects.get(user=user).expires_at == services.role_lapse_time(event)
+
+
+def test_role_command_grants_with_lapse_or_without(event):
+    import io
+
+    from django.core.management import call_command
+
+    UserFactory(username="casey")
+    out = io.StringIO()
+    call_command("role", "grant", "casey", event.slug, "moderated_reporter", stdout=out)
+    assert "casey is now moderated_reporter" in out.getvalue() and "lapses at" in out.getvalue()
+    grant_row = EventRole.objects.get(user__username="casey")
+    assert grant_row.expires_at == services.role_lapse_time(event)
+    call_command("role", "grant", "casey", event.slug, "editor", "--no-lapse", stdout=out)
+    assert EventRole.objects.get(user__username="casey", role="editor").expires_at is None

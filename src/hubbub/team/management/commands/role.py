@@ -1,9 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from hubbub.core.permissions import Role
 from hubbub.events.models import Event
-from hubbub.team.services import do_grant_role, do_revoke_role, find_user
+from hubbub.team.services import LAPSE_AFTER_EVENT, do_grant_role, do_revoke_role, find_user
 
 
 class Command(BaseCommand):
@@ -16,6 +17,13 @@ class Command(BaseCommand):
             p.add_argument("username")
             p.add_argument("event_slug")
             p.add_argument("role", choices=[r.value for r in Role])
+            if name == "grant":
+                p.add_argument(
+                    "--no-lapse",
+                    action="store_true",
+                    help="Keep the role after the event (by default it lapses the team's "
+                    "lapse days after the event ends).",
+                )
 
     def handle(self, *args, action, username, event_slug, role, **options):
         event = Event.objects.filter(slug=event_slug).first()
@@ -24,8 +32,16 @@ class Command(BaseCommand):
         try:
             user = find_user(username)
             if action == "grant":
-                do_grant_role(user=user, event=event, role=role)
-                self.stdout.write(f"{username} is now {role} on {event_slug}.")
+                expires_at = None if options.get("no_lapse") else LAPSE_AFTER_EVENT
+                granted = do_grant_role(user=user, event=event, role=role, expires_at=expires_at)
+                lapse = (
+                    f" (it lapses at {granted.expires_at:%Y-%m-%d %H:%M %Z})"
+                    if granted.expires_at
+                    else ""
+                )
+                self.stdout.write(f"{username} is now {role} on {event_slug}{lapse}.")
+                if granted.expires_at and granted.expires_at <= timezone.now():
+                    self.stderr.write("That is already past: grant it again with --no-lapse.")
             else:
                 removed = do_revoke_role(user=user, event=event, role=role)
                 self.stdout.write(
