@@ -172,3 +172,12 @@ def test_entry_comments_page_shows_the_entry_and_its_thread(client, event, repor
     html = client.get(f"/{event.slug}/comments/entry/{entry.pk}/").content.decode()
     assert "Keynote starts" in html and "Great start" in html and "Leave a Reply" in html
     assert "1 comment" in client.get(f"/{event.slug}/live/").content.decode()
+
+
+def test_form_with_an_error_keeps_input_time_and_points_at_the_message(client, event):
+    post = make_post(event)
+    data = form_data(email="nope")
+    html = client.post(post.get_absolute_url(), data).content.decode()
+    assert f'value="{data["ts"]}"' in html
+    assert 'aria-invalid="true"' in html and 'aria-describedby="id_email-error"' in html
+    assert 'id="id_email-error"' in html and 'value="Grace Hopper"' in html

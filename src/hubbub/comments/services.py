@@ -50,6 +50,14 @@ def form_timestamp() -> str:
     return signing.dumps(timezone.now().timestamp(), salt=_TIMESTAMP_SALT)
 
 
+def keep_or_new_timestamp(timestamp: str) -> str:
+    try:
+        signing.loads(timestamp or "", salt=_TIMESTAMP_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return form_timestamp()
+    return timestamp
+
+
 def check_not_a_robot(*, honeypot: str, timestamp: str, now=None) -> None:
     """The hidden field is empty and the form took a human amount of time to fill in."""
     if honeypot:

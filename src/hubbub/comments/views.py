@@ -103,10 +103,17 @@ def comments_context(request, target, form=None) -> dict:
         reply_to = next((c for c in _walk(roots) if str(c.pk) == str(parent_id)), None)
     if form is None:
         form = CommentForm(user=request.user, initial={"parent": reply_to.pk if reply_to else ""})
-    form.initial["ts"] = services.form_timestamp()
-    form.data = form.data.copy() if form.is_bound else form.data
     if form.is_bound:
-        form.data["ts"] = form.initial["ts"]
+        # Keep the first visit's time, so fixing a mistake quickly is not taken for a robot.
+        form.data = form.data.copy()
+        form.data["ts"] = services.keep_or_new_timestamp(form.data.get("ts", ""))
+        for name in form.errors:
+            if name in form.fields:
+                form.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                )
+    else:
+        form.initial["ts"] = services.form_timestamp()
     likes = services.like_counts([target.obj])
     mine = services.liked_by([target.obj, *_walk(roots)], request.user, reader_key(request))
     key = reader_key(request)
