@@ -119,3 +119,44 @@ def test_search_follows_edits_and_deletes(event, editor):
     assert not services.search("parking") and services.search("cycling")
     post.delete()
     assert not services.search("cycling")
+
+
+def _png(name="cover.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#1d70b8").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_cover_image_is_cleaned_and_stored(event, editor):
+    post = save(event, editor, cover=_png(), cover_alt="A blue square")
+    assert post.cover and post.cover_alt == "A blue square"
+
+
+def test_a_cover_that_is_not_an_image_names_the_field(event, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(ValidationError) as caught:
+        save(event, editor, cover=SimpleUploadedFile("x.png", b"not an image"))
+    assert "cover" in caught.value.message_dict
+    assert not Post.objects.exists()
+
+
+def test_site_wide_comments_are_moderated_by_staff(client):
+    from hubbub.comments.models import Comment
+
+    from .helpers import make_comment
+
+    post = make_post(None, title="Welcome")
+    held = make_comment(post, status=Comment.Status.PENDING)
+    client.force_login(UserFactory())
+    assert client.get("/blog/comments/moderate/").status_code == 403
+    client.force_login(UserFactory(is_staff=True))
+    assert "Good point." in client.get("/blog/comments/moderate/").content.decode()
+    client.post("/blog/comments/moderate/", {"do": f"approve:{held.pk}"})
+    held.refresh_from_db()
+    assert held.status == Comment.Status.APPROVED

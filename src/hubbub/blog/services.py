@@ -103,7 +103,7 @@ def do_save_post(
     if status == Post.Status.PUBLISHED and publish_at > timezone.now():
         status = Post.Status.SCHEDULED
     cleaned = check_post(event=event, title=title, body=body, slug=slug, status=status, post=post)
-    photo = clean_photo(cover) if cover else None
+    photo = clean_photo(cover, field="cover") if cover else None
     with transaction.atomic():
         creating = post is None
         post = post or Post(event=event, author=author)
