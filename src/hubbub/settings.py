@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "hubbub.unconf",
     "hubbub.blog",
     "hubbub.comments",
+    "hubbub.media",
     "hubbub.api",
 ]
 
@@ -180,6 +181,46 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("HUBBUB_MEDIA_ROOT", VAR_DIR / "media"))
+
+
+def _storages() -> dict:
+    """HUBBUB_STORAGE: unset or file:// for MEDIA_ROOT; s3://bucket[/prefix] for object storage
+    (django-storages; endpoint and keys from AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...)."""
+    storages = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    url = os.environ.get("HUBBUB_STORAGE", "")
+    parsed = urlparse(url)
+    if not url or parsed.scheme == "file":
+        storages["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    elif parsed.scheme == "s3":
+        try:
+            import storages as _  # noqa: F401
+        except ImportError:
+            raise ValueError(
+                "HUBBUB_STORAGE=s3://... needs django-storages: pip install 'django-storages[s3]'"
+            ) from None
+        storages["default"] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": parsed.hostname, "location": parsed.path.strip("/")},
+        }
+    else:
+        raise ValueError(f"HUBBUB_STORAGE: unsupported scheme {parsed.scheme!r}")
+    return storages
+
+
+STORAGES = _storages()
+# Upload limits for slides and photos; a request over them is refused with 413 before its body
+# is read. Django's own limit covers the non-file fields only.
+HUBBUB_MAX_DECK_BYTES = int(os.environ.get("HUBBUB_MAX_DECK_BYTES", 100 * 1024 * 1024))
+HUBBUB_MAX_PHOTO_BYTES = int(os.environ.get("HUBBUB_MAX_PHOTO_BYTES", 20 * 1024 * 1024))
+# A phone sends several photos in one request.
+HUBBUB_MAX_GALLERY_REQUEST_BYTES = int(
+    os.environ.get("HUBBUB_MAX_GALLERY_REQUEST_BYTES", 200 * 1024 * 1024)
+)
+HUBBUB_MAX_SLIDES = int(os.environ.get("HUBBUB_MAX_SLIDES", "500"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+# "0" stops `hubbub serve` from running background jobs itself (run `hubbub worker` instead).
+HUBBUB_EMBEDDED_WORKER = os.environ.get("HUBBUB_EMBEDDED_WORKER", "1") != "0"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("<slug:event>/feed/", include(event_feed_urls)),
     path("<slug:event>/unconference/", include("hubbub.unconf.urls")),
+    path("<slug:event>/", include("hubbub.media.urls")),
     path("", include("hubbub.events.urls")),
     path("<slug:event>/live/", include("hubbub.live.urls")),
     path("<slug:event>/team/", include("hubbub.team.urls")),

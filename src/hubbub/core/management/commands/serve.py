@@ -1,5 +1,14 @@
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+
+def embedded_worker_wanted() -> bool:
+    """Jobs on the database backend need a worker; the one-command default runs its own."""
+    backend = settings.TASKS["default"]["BACKEND"]
+    return backend.startswith("django_tasks_db.") and settings.HUBBUB_EMBEDDED_WORKER
 
 
 class Command(BaseCommand):
@@ -22,7 +31,26 @@ class Command(BaseCommand):
                 "so every worker's readers receive every live update."
             )
         self.stdout.write(f"hubbub serving on http://{host}:{port}/ ({workers} worker(s))")
+        job_worker = None
+        if embedded_worker_wanted():
+            # A separate process: rendering slides is CPU-bound and must not stall requests.
+            # HUBBUB_EMBEDDED_WORKER=0 turns it off when `hubbub worker` runs elsewhere.
+            job_worker = subprocess.Popen([sys.executable, "-m", "hubbub.cli", "worker"])
+            self.stdout.write(
+                "background jobs: embedded worker started (HUBBUB_EMBEDDED_WORKER=0 to stop it)"
+            )
         self.stdout.flush()
+        try:
+            self._run(uvicorn, host, port, workers, log_level)
+        finally:
+            if job_worker is not None:
+                job_worker.terminate()
+                try:
+                    job_worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    job_worker.kill()
+
+    def _run(self, uvicorn, host, port, workers, log_level):
         uvicorn.run(
             "hubbub.asgi:application",
             host=host,

@@ -1,0 +1,118 @@
+"""Slideshows over the API: upload (multipart), status while rendering, slides when ready."""
+
+from django.conf import settings
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+
+from hubbub.events.services import get_public_event
+from hubbub.media import services
+from hubbub.media.models import Slideshow
+
+from .auth import OptionalTokenAuth, TokenAuth
+
+router = Router(tags=["slideshows"])
+
+
+class SlideOut(Schema):
+    number: int
+    image_url: str
+    small_image_url: str
+    thumbnail_url: str
+    text: str
+    alt: str
+
+
+class SlideshowOut(Schema):
+    id: int
+    title: str
+    status: str
+    error: str | None = None
+    url: str
+    session_id: int | None = None
+    speaker_id: int | None = None
+    slides: list[SlideOut] = []
+
+
+class SlideshowList(Schema):
+    slideshows: list[SlideshowOut]
+
+
+def slideshow_data(request, deck: Slideshow, *, with_slides: bool = True) -> dict:
+    absolute = request.build_absolute_uri
+    slides = []
+    if with_slides and deck.is_ready:
+        slides = [
+            {
+                "number": s.number,
+                "image_url": absolute(s.image.url),
+                "small_image_url": absolute(s.image_small.url),
+                "thumbnail_url": absolute(s.thumbnail.url),
+                "text": s.text,
+                "alt": s.alt,
+            }
+            for s in deck.slides.all()
+        ]
+    return {
+        "id": deck.pk,
+        "title": deck.title,
+        "status": deck.status,
+        "error": deck.error if deck.status == Slideshow.Status.FAILED else None,
+        "url": absolute(deck.get_absolute_url()),
+        "session_id": deck.session_id,
+        "speaker_id": deck.speaker_id,
+        "slides": slides,
+    }
+
+
+@router.post(
+    "/{event}/slideshows",
+    response={201: SlideshowOut, 202: SlideshowOut},
+    auth=TokenAuth(),
+    summary="Upload slides (multipart: title, file; optional session_id, speaker_id, "
+    "allow_download): 201 when already rendered, 202 while rendering",
+)
+def create_slideshow(request, event: str):
+    # No File/Form parameters: Ninja would read the body before the size check below.
+    if services.too_large(request.META.get("CONTENT_LENGTH"), settings.HUBBUB_MAX_DECK_BYTES):
+        raise HttpError(413, "The upload is larger than the limit for slides.")
+    event_obj = get_public_event(event, request.user)
+    services.require_manage_media(request.user, event_obj)
+    deck = services.do_create_slideshow(
+        event=event_obj,
+        actor=request.user,
+        title=request.POST.get("title"),
+        upload=request.FILES.get("file"),
+        session_id=request.POST.get("session_id"),
+        speaker_id=request.POST.get("speaker_id"),
+        allow_download=request.POST.get("allow_download") in {"1", "true", "on"},
+    )
+    deck = services.get_slideshow(event_obj, deck.pk, request.user)
+    return Status(201 if deck.is_ready else 202, slideshow_data(request, deck))
+
+
+@router.get("/{event}/slideshows", response=SlideshowList, auth=OptionalTokenAuth())
+def list_slideshows(request, event: str):
+    """Ready slideshows; the event's team also sees pending, processing and failed ones."""
+    event_obj = get_public_event(event, request.user)
+    decks = services.slideshows_for(request.user, event_obj).select_related("event")
+    return {"slideshows": [slideshow_data(request, d, with_slides=False) for d in decks]}
+
+
+@router.get("/{event}/slideshows/{slideshow_id}", response=SlideshowOut, auth=OptionalTokenAuth())
+def get_slideshow(request, event: str, slideshow_id: int):
+    event_obj = get_public_event(event, request.user)
+    return slideshow_data(request, services.get_slideshow(event_obj, slideshow_id, request.user))
+
+
+@router.post(
+    "/{event}/slideshows/{slideshow_id}/retry",
+    response={202: SlideshowOut},
+    auth=TokenAuth(),
+    summary="Render a failed slideshow again",
+)
+def retry_slideshow(request, event: str, slideshow_id: int):
+    event_obj = get_public_event(event, request.user)
+    deck = services.get_slideshow(event_obj, slideshow_id, request.user)
+    services.do_retry_slideshow(deck, actor=request.user)
+    return slideshow_data(request, services.get_slideshow(event_obj, deck.pk, request.user))

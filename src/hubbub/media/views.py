@@ -1,0 +1,278 @@
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from hubbub.events.services import get_public_event
+
+from . import services
+from .models import Gallery, Photo, Slideshow
+
+
+def refuse_large_uploads(setting: str):
+    """Answer 413 from the Content-Length alone, before anything reads the body.
+
+    CSRF is checked here, after the size: the CSRF middleware would read the whole
+    multipart body to find the token.
+    """
+
+    def decorator(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                limit = getattr(settings, setting)
+                if services.too_large(request.META.get("CONTENT_LENGTH"), limit):
+                    return HttpResponse(
+                        _("The upload is too large (the limit is %(limit)s).")
+                        % {"limit": services._mb(limit)},
+                        status=413,
+                        content_type="text/plain; charset=utf-8",
+                    )
+                refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+                if refused is not None:
+                    return refused
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _render(request, event, template, context, status=200):
+    with timezone.override(event.tz):
+        return render(
+            request, template, {"event": event, "section": "media", **context}, status=status
+        )
+
+
+def _team_event(request, event):
+    event = get_public_event(event, request.user)
+    if not services.can_manage_media(request.user, event):
+        raise PermissionDenied(_("Only the event's reporting team can add slides and photos."))
+    return event
+
+
+def _errors(exc: ValidationError) -> dict:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def index(request, event):
+    event = get_public_event(event, request.user)
+    team = services.can_manage_media(request.user, event)
+    context = {
+        "slideshows": services.public_slideshows(event),
+        "galleries": services.galleries_for(event),
+        "team": team,
+        "in_progress": services.unfinished_slideshows(event) if team else [],
+    }
+    return _render(request, event, "media/index.html", context)
+
+
+def slideshow(request, event, slideshow_id):
+    event = get_public_event(event, request.user)
+    deck = services.get_slideshow(event, slideshow_id, request.user)
+    if not deck.is_ready:
+        # The team reach unfinished decks; their page says how it is going.
+        return redirect("media:manage", event=event.slug, slideshow_id=deck.pk)
+    slides = list(deck.slides.all())
+    context = {
+        "slideshow": deck,
+        "slides": slides,
+        "team": services.can_manage_media(request.user, event),
+    }
+    return _render(request, event, "media/slideshow.html", context)
+
+
+def download(request, event, slideshow_id):
+    event = get_public_event(event, request.user)
+    deck = services.get_slideshow(event, slideshow_id, request.user)
+    if not deck.allow_download and not services.can_manage_media(request.user, event):
+        raise Http404(_("The speaker has not made the original file available."))
+    filename = f"{deck.pk}-{deck.title[:60]}.{deck.kind}".replace('"', "")
+    return FileResponse(deck.source.open("rb"), as_attachment=True, filename=filename)
+
+
+@login_required
+@refuse_large_uploads("HUBBUB_MAX_DECK_BYTES")
+def upload(request, event):
+    event = _team_event(request, event)
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            deck = services.do_create_slideshow(
+                event=event,
+                actor=request.user,
+                title=request.POST.get("title"),
+                upload=request.FILES.get("file"),
+                session_id=request.POST.get("session_id"),
+                speaker_id=request.POST.get("speaker_id"),
+                allow_download=request.POST.get("allow_download") == "on",
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Slides uploaded: they are being rendered now."))
+            return redirect("media:manage", event=event.slug, slideshow_id=deck.pk)
+    context = {
+        "errors": errors,
+        "values": values,
+        "sessions": event.sessions.order_by("starts_at"),
+        "speakers": event.speakers.order_by("name"),
+        "max_size": services._mb(settings.HUBBUB_MAX_DECK_BYTES),
+    }
+    return _render(request, event, "media/upload.html", context, status=422 if errors else 200)
+
+
+@login_required
+def manage(request, event, slideshow_id):
+    event = _team_event(request, event)
+    deck = services.get_slideshow(event, slideshow_id, request.user)
+    errors = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "retry":
+                services.do_retry_slideshow(deck, actor=request.user)
+                messages.success(request, _("Rendering the slides again."))
+            elif action == "alt":
+                alt_texts = {
+                    int(key[4:]): value
+                    for key, value in request.POST.items()
+                    if key.startswith("alt-") and key[4:].isdigit()
+                }
+                services.do_update_alt_texts(deck, actor=request.user, alt_texts=alt_texts)
+                services.do_update_slideshow(
+                    deck,
+                    actor=request.user,
+                    title=request.POST.get("title"),
+                    allow_download=request.POST.get("allow_download") == "on",
+                )
+                messages.success(request, _("Saved."))
+            elif action == "live":
+                services.do_post_slides_to_live(
+                    deck,
+                    actor=request.user,
+                    number=request.POST.get("number"),
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, _("Posted to the live blog."))
+            elif action == "delete":
+                services.do_delete_slideshow(deck, actor=request.user)
+                messages.success(request, _("Slideshow deleted."))
+                return redirect("media:index", event=event.slug)
+            else:
+                raise ValidationError({"action": _("Choose what to do.")})
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            return redirect("media:manage", event=event.slug, slideshow_id=deck.pk)
+        deck = services.get_slideshow(event, slideshow_id, request.user)
+    context = {
+        "slideshow": deck,
+        "slides": list(deck.slides.all()),
+        "errors": errors,
+        "in_progress": deck.status in (Slideshow.Status.PENDING, Slideshow.Status.PROCESSING),
+    }
+    return _render(request, event, "media/manage.html", context, status=422 if errors else 200)
+
+
+def gallery(request, event, gallery_id):
+    event = get_public_event(event, request.user)
+    album = services.get_gallery(event, gallery_id)
+    context = {
+        "gallery": album,
+        "photos": list(album.photos.all()),
+        "team": services.can_manage_media(request.user, event),
+        "errors": {},
+    }
+    return _render(request, event, "media/gallery.html", context)
+
+
+@login_required
+@refuse_large_uploads("HUBBUB_MAX_GALLERY_REQUEST_BYTES")
+def gallery_new(request, event):
+    event = _team_event(request, event)
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            services.check_photo_files(request.FILES.getlist("photos"))
+            album = services.do_create_gallery(
+                event=event,
+                actor=request.user,
+                title=request.POST.get("title"),
+                session_id=request.POST.get("session_id"),
+            )
+            _add_photos(request, album)
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            return redirect(album.get_absolute_url())
+    context = {
+        "errors": errors,
+        "values": values,
+        "sessions": event.sessions.order_by("starts_at"),
+        "max_size": services._mb(settings.HUBBUB_MAX_PHOTO_BYTES),
+    }
+    return _render(request, event, "media/gallery_new.html", context, status=422 if errors else 200)
+
+
+def _add_photos(request, album: Gallery):
+    photos = services.do_add_photos(
+        album,
+        actor=request.user,
+        files=request.FILES.getlist("photos"),
+        caption=request.POST.get("caption", ""),
+        credit=request.POST.get("credit", ""),
+    )
+    messages.success(
+        request,
+        _("%(n)s photo(s) added; location data removed from each.") % {"n": len(photos)},
+    )
+
+
+@login_required
+@refuse_large_uploads("HUBBUB_MAX_GALLERY_REQUEST_BYTES")
+@require_POST
+def gallery_add(request, event, gallery_id):
+    event = _team_event(request, event)
+    album = services.get_gallery(event, gallery_id)
+    try:
+        _add_photos(request, album)
+    except ValidationError as exc:
+        context = {
+            "gallery": album,
+            "photos": list(album.photos.all()),
+            "team": True,
+            "errors": _errors(exc),
+        }
+        return _render(request, event, "media/gallery.html", context, status=422)
+    return redirect(album.get_absolute_url())
+
+
+@login_required
+@require_POST
+def photo_live(request, event, gallery_id, photo_id):
+    event = _team_event(request, event)
+    photo = (
+        Photo.objects.select_related("gallery")
+        .filter(gallery__event=event, gallery_id=gallery_id, pk=photo_id)
+        .first()
+    )
+    if photo is None:
+        raise Http404(_("No photo at this address."))
+    photo.gallery.event = event
+    services.do_post_photo_to_live(photo, actor=request.user, note=request.POST.get("note", ""))
+    messages.success(request, _("Posted to the live blog."))
+    return redirect(photo.gallery.get_absolute_url())
