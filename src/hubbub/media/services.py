@@ -146,7 +146,7 @@ def public_slideshows(event: Event):
     return (
         Slideshow.objects.public()
         .filter(event=event)
-        .select_related("session", "speaker")
+        .select_related("event", "session", "speaker")
         .prefetch_related(Prefetch("slides", queryset=Slide.objects.filter(number=1)))
     )
 
@@ -160,13 +160,17 @@ def slideshows_for(user, event: Event):
 
 
 def unfinished_slideshows(event: Event):
-    return Slideshow.objects.filter(event=event).exclude(status=Slideshow.Status.READY)
+    return (
+        Slideshow.objects.filter(event=event)
+        .exclude(status=Slideshow.Status.READY)
+        .select_related("event")
+    )
 
 
 def galleries_for(event: Event):
     return (
         Gallery.objects.filter(event=event)
-        .select_related("session")
+        .select_related("event", "session")
         .annotate(photo_count=Count("photos"))
     )
 
