@@ -16,6 +16,15 @@ from hubbub.live.broker.redis import RedisBroker
 from .helpers import SSEStream
 
 
+def run_async(coroutine):
+    """asyncio.run() in a thread of its own: after a browser test, Playwright's sync API leaves
+    its event loop registered as running in the test thread, where asyncio.run() refuses."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def unique_event_id() -> int:
     # Pub/sub is shared by everyone on this Redis: messages from other runs carry other ids.
     return 10**12 + uuid.uuid4().int % 10**9
@@ -48,7 +57,7 @@ def test_redis_broker_delivers_published_messages_in_order(redis_url):
         StreamMessageData(event_id, 2, "entry.updated", '{"id":1,"body":"two\\nlines"}'),
         StreamMessageData(event_id, 3, "entry.deleted", '{"id":1,"event":"x"}'),
     ]
-    received = asyncio.run(receive_published(broker, sent, lambda m: m.event_id == event_id))
+    received = run_async(receive_published(broker, sent, lambda m: m.event_id == event_id))
     assert received == sent
     assert broker.check() == {"ok": True, "broker": "redis"}
 
@@ -78,7 +87,7 @@ def test_redis_broker_keeps_databases_apart(redis_url):
         finally:
             await ours.unsubscribe(handler)
 
-    assert asyncio.run(scenario()) == mine
+    assert run_async(scenario()) == mine
 
 
 @pytest.mark.redis
