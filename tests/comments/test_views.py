@@ -181,3 +181,28 @@ def test_form_with_an_error_keeps_input_time_and_points_at_the_message(client, e
     assert f'value="{data["ts"]}"' in html
     assert 'aria-invalid="true"' in html and 'aria-describedby="id_email-error"' in html
     assert 'id="id_email-error"' in html and 'value="Grace Hopper"' in html
+
+
+def test_signed_in_reader_comments_under_their_account_name(client, event):
+    from ..factories import UserFactory
+
+    post = make_post(event)
+    user = UserFactory(first_name="Ada", last_name="Lovelace")
+    client.force_login(user)
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Commenting as Ada Lovelace" in page and 'name="email"' not in page
+    client.post(post.get_absolute_url(), form_data(name="", email=""))
+    comment = Comment.objects.get()
+    assert comment.user == user and comment.author_name == "Ada Lovelace"
+
+
+def test_reply_link_fills_the_form_and_reply_nests(client, event):
+    post = make_post(event)
+    top = make_comment(post, name="Ada", email="grace@example.org")
+    page = client.get(post.get_absolute_url(), {"replyto": top.pk}).content.decode()
+    assert "Reply to Ada" in page and f'name="parent" value="{top.pk}"' in page
+    client.post(post.get_absolute_url(), form_data(parent=str(top.pk), body="Agreed"))
+    reply = Comment.objects.get(body="Agreed")
+    assert reply.parent == top and reply.status == "approved"
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "comment-list--replies" in html and f'id="comment-{reply.pk}"' in html

@@ -130,3 +130,26 @@ def test_like_count_and_approved_comment_reach_another_reader_live(setup, browse
     moderator_context.close()
     expect(other.get_by_text("Arrives live")).to_be_visible()
     other.context.close()
+
+
+def test_approved_comment_on_a_live_entry_appears_under_it_live(setup, browser, page):
+    from hubbub.live.services import do_create_entry
+
+    server, event = setup["server"], setup["event"]
+    reporter = UserFactory()
+    grant(reporter, event, Role.REPORTER)
+    entry = do_create_entry(event=event, author=reporter, body="The minister arrives")
+    make_comment(entry, name="Eve", body="Waving from the back", status="pending")
+    page.goto(f"{server.base_url}/{event.slug}/live/")
+    expect(page.locator("#live-status")).to_contain_text("Live")
+
+    moderator_context = browser.new_context(locale="en-GB")
+    sign_in(moderator_context, server, setup["moderator"])
+    queue = moderator_context.new_page()
+    queue.goto(f"{server.base_url}/{event.slug}/comments/moderate/")
+    queue.get_by_role("button", name="Approve comment by Eve").click()
+    expect(queue.get_by_role("status")).to_contain_text("1 comment(s) updated")
+    moderator_context.close()
+
+    card = page.locator(f"#entry-{entry.pk}")
+    expect(card.get_by_role("list", name="New comments")).to_contain_text("Waving from the back")
