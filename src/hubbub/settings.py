@@ -200,7 +200,12 @@ def _storages() -> dict:
             ) from None
         storages["default"] = {
             "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"bucket_name": parsed.hostname, "location": parsed.path.strip("/")},
+            "OPTIONS": {
+                "bucket_name": parsed.hostname,
+                "location": parsed.path.strip("/"),
+                # Keys come from boto3's usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            },
         }
     else:
         raise ValueError(f"HUBBUB_STORAGE: unsupported scheme {parsed.scheme!r}")

@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 
@@ -9,6 +10,17 @@ def embedded_worker_wanted() -> bool:
     """Jobs on the database backend need a worker; the one-command default runs its own."""
     backend = settings.TASKS["default"]["BACKEND"]
     return backend.startswith("django_tasks_db.") and settings.HUBBUB_EMBEDDED_WORKER
+
+
+def _die_with_parent() -> None:
+    # uvicorn re-raises SIGTERM after its shutdown, so `finally` may never run: on Linux the
+    # kernel stops the worker when serve goes, however it goes.
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class Command(BaseCommand):
@@ -35,7 +47,9 @@ class Command(BaseCommand):
         if embedded_worker_wanted():
             # A separate process: rendering slides is CPU-bound and must not stall requests.
             # HUBBUB_EMBEDDED_WORKER=0 turns it off when `hubbub worker` runs elsewhere.
-            job_worker = subprocess.Popen([sys.executable, "-m", "hubbub.cli", "worker"])
+            job_worker = subprocess.Popen(
+                [sys.executable, "-m", "hubbub.cli", "worker"], preexec_fn=_die_with_parent
+            )
             self.stdout.write(
                 "background jobs: embedded worker started (HUBBUB_EMBEDDED_WORKER=0 to stop it)"
             )
