@@ -210,3 +210,19 @@ def test_thread_is_built_in_python(event):
     make_comment(post, status=Comment.Status.PENDING, name="Held")
     roots, count = services.comment_thread(describe(post))
     assert count == 2 and [c.children[0].author_name for c in roots] == ["Bea"]
+
+
+def test_deleting_a_post_deletes_its_comments_and_likes(event):
+    post = make_post(event)
+    make_comment(post)
+    services.do_like(describe(post), reader_key="r")
+    post.delete()
+    assert not Comment.objects.exists() and not Like.objects.exists()
+
+
+def test_approving_a_comment_whose_entry_has_gone(event, reporter, moderator):
+    entry = do_create_entry(event=event, author=reporter, body="Soon gone")
+    comment = post_comment(entry)
+    entry.delete()
+    comment = Comment.objects.get(pk=comment.pk)
+    assert services.do_moderate([comment], actor=moderator, action="approve", event=event) == 1

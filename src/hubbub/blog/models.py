@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -69,6 +70,9 @@ class Post(models.Model):
     )
     publish_at = models.DateTimeField(_("publish at"), default=timezone.now, db_index=True)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    # So that deleting a post deletes its comments and likes too.
+    comments = GenericRelation("comments.Comment")
+    likes = GenericRelation("comments.Like")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

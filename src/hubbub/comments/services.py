@@ -274,7 +274,7 @@ def do_moderate(comments, *, actor, action: str, event, base_url="") -> int:
             comment.status = status
             comment.save(update_fields=["status"])
             log_action(f"hubbub.comment.{action}", actor=actor, event=event, target=comment)
-            if status == Comment.Status.APPROVED:
+            if status == Comment.Status.APPROVED and comment.target is not None:
                 _on_approved(comment, describe(comment.target), base_url)
             changed += 1
     return changed
