@@ -220,3 +220,16 @@ def test_a_slide_goes_into_a_live_entry(
     assert "Slides: Budgets" in whole.body_html
     with pytest.raises(ValidationError):
         services.do_post_slides_to_live(deck, actor=reporter, number=9)
+
+
+def test_slide_text_is_searchable_once_ready(
+    event, reporter, pdf_upload, django_capture_on_commit_callbacks
+):
+    pending = services.do_create_slideshow(
+        event=event, actor=reporter, title="Pending deck", upload=pdf_upload()
+    )
+    deck = upload_deck(event, reporter, pdf_upload(), django_capture_on_commit_callbacks)
+    assert list(services.search_slideshows("budgets 2031")) == [deck]
+    assert list(services.search_slideshows("budgets", event=event)) == [deck]
+    assert pending not in services.search_slideshows("pending")
+    assert not services.search_slideshows("nowhere")

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,6 +173,22 @@ def galleries_for(event: Event):
         .select_related("event", "session")
         .annotate(photo_count=Count("photos"))
     )
+
+
+def search_slideshows(query: str, event: Event | None = None, limit: int = 50):
+    """Ready decks on public events whose title or slide text holds every word of ``query``.
+
+    For the site search to include alongside posts and entries.
+    """
+    words = (query or "").split()[:10]
+    if not words:
+        return Slideshow.objects.none()
+    decks = Slideshow.objects.public().exclude(event__status=Event.Status.DRAFT)
+    if event is not None:
+        decks = decks.filter(event=event)
+    for word in words:
+        decks = decks.filter(Q(title__icontains=word) | Q(text__icontains=word))
+    return decks.select_related("event")[:limit]
 
 
 def get_slideshow(event: Event, slideshow_id, user=None) -> Slideshow:

@@ -11,6 +11,10 @@ if (root) {
   const fullscreen = root.querySelector("[data-fullscreen]");
   const hint = root.querySelector("[data-hint]");
   const total = slides.length;
+  // Wording comes from the page, where it is translated.
+  const positionText = root.dataset.positionText || "Slide {n} of {total}";
+  const exitText = root.dataset.exitText || "Leave full screen";
+  const enterText = fullscreen.textContent;
   let current = 0;
 
   const numberFromHash = () => {
@@ -24,7 +28,9 @@ if (root) {
     slides.forEach((slide, i) => {
       slide.hidden = i !== current;
     });
-    position.textContent = `Slide ${current + 1} of ${total}`;
+    position.textContent = positionText
+      .replace("{n}", String(current + 1))
+      .replace("{total}", String(total));
     prev.disabled = current === 0;
     next.disabled = current === total - 1;
     if (updateHash) {
@@ -88,7 +94,7 @@ if (root) {
         }
       });
       document.addEventListener("fullscreenchange", () => {
-        fullscreen.textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
+        fullscreen.textContent = document.fullscreenElement ? exitText : enterText;
       });
     } else {
       fullscreen.hidden = true;
