@@ -1,5 +1,6 @@
 """ASGI entry point: the live stream path goes to the lean SSE handler, the rest to Django."""
 
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubbub.settings")
@@ -31,8 +32,22 @@ async def _lifespan(receive, send):
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            _tune_garbage_collector()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await get_stream_server().stop()
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+def _tune_garbage_collector() -> None:
+    """Keep full garbage collections short while thousands of readers are connected.
+
+    A full collection walks every tracked object and stops every reader while it does; with
+    Django and all its modules loaded, one took about 300 ms. Freezing what exists at startup
+    takes the loaded code out of those walks, and a larger young generation makes collections
+    rarer while each message's per-reader objects come and go.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
