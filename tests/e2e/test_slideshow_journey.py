@@ -11,6 +11,7 @@ from hubbub.media.models import Slideshow
 
 from ..factories import EventFactory, UserFactory, grant
 from ..media.pdfs import make_pdf
+from ..media.test_views import gps_photo
 
 pytestmark = pytest.mark.e2e
 
@@ -134,6 +135,7 @@ def test_media_pages_have_no_axe_violations(setting, browser, viewport):
         upload=SimpleUploadedFile("a.pdf", pdf.read_bytes()),
     )
     gallery = services.do_create_gallery(event=event, actor=reporter, title="Photos")
+    services.do_add_photos(gallery, actor=reporter, files=[gps_photo()], caption="Opening")
     width, height = viewport
     context = browser.new_context(viewport={"width": width, "height": height})
     sign_in(context, server, reporter)

@@ -227,3 +227,18 @@ def test_a_photo_goes_into_a_live_entry(client, event, reporter):
     entry = LiveEntry.objects.get()
     assert photo.image.url in entry.body_html
     assert "Photo: Ann" in entry.body_html
+
+
+def test_photo_description_caption_and_credit_can_be_edited(client, event, reporter, moderator):
+    gallery = services.do_create_gallery(event=event, actor=reporter, title="G")
+    [photo] = services.do_add_photos(gallery, actor=reporter, files=[gps_photo()])
+    edit = f"/{event.slug}/photos/{gallery.pk}/{photo.pk}/"
+    client.force_login(moderator)
+    assert client.post(edit, {"alt_text": "x"}).status_code == 403
+    client.force_login(reporter)
+    response = client.post(
+        edit, {"alt_text": "Two people at a flip chart", "caption": "Workshop", "credit": "Jo"}
+    )
+    assert response.status_code == 302
+    html = client.get(gallery.get_absolute_url()).content.decode()
+    assert 'alt="Two people at a flip chart"' in html and "Photo: Jo" in html

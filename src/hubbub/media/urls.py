@@ -13,5 +13,6 @@ urlpatterns = [
     path("photos/new/", views.gallery_new, name="gallery_new"),
     path("photos/<int:gallery_id>/", views.gallery, name="gallery"),
     path("photos/<int:gallery_id>/add/", views.gallery_add, name="gallery_add"),
+    path("photos/<int:gallery_id>/<int:photo_id>/", views.photo_edit, name="photo_edit"),
     path("photos/<int:gallery_id>/<int:photo_id>/live/", views.photo_live, name="photo_live"),
 ]

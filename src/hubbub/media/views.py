@@ -261,9 +261,7 @@ def gallery_add(request, event, gallery_id):
     return redirect(album.get_absolute_url())
 
 
-@login_required
-@require_POST
-def photo_live(request, event, gallery_id, photo_id):
+def _team_photo(request, event, gallery_id, photo_id):
     event = _team_event(request, event)
     photo = (
         Photo.objects.select_related("gallery")
@@ -273,6 +271,28 @@ def photo_live(request, event, gallery_id, photo_id):
     if photo is None:
         raise Http404(_("No photo at this address."))
     photo.gallery.event = event
+    return photo
+
+
+@login_required
+@require_POST
+def photo_edit(request, event, gallery_id, photo_id):
+    photo = _team_photo(request, event, gallery_id, photo_id)
+    services.do_update_photo(
+        photo,
+        actor=request.user,
+        caption=request.POST.get("caption", ""),
+        credit=request.POST.get("credit", ""),
+        alt_text=request.POST.get("alt_text", ""),
+    )
+    messages.success(request, _("Photo details saved."))
+    return redirect(f"{photo.gallery.get_absolute_url()}#photo-{photo.pk}")
+
+
+@login_required
+@require_POST
+def photo_live(request, event, gallery_id, photo_id):
+    photo = _team_photo(request, event, gallery_id, photo_id)
     services.do_post_photo_to_live(photo, actor=request.user, note=request.POST.get("note", ""))
     messages.success(request, _("Posted to the live blog."))
     return redirect(photo.gallery.get_absolute_url())
