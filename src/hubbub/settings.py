@@ -222,7 +222,6 @@ HUBBUB_MAX_GALLERY_REQUEST_BYTES = int(
     os.environ.get("HUBBUB_MAX_GALLERY_REQUEST_BYTES", 200 * 1024 * 1024)
 )
 HUBBUB_MAX_SLIDES = int(os.environ.get("HUBBUB_MAX_SLIDES", "500"))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
 # "0" stops `hubbub serve` from running background jobs itself (run `hubbub worker` instead).
 HUBBUB_EMBEDDED_WORKER = os.environ.get("HUBBUB_EMBEDDED_WORKER", "1") != "0"
