@@ -9,11 +9,13 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
+from hubbub.live.pagecache import LivePageCache  # noqa: E402
 from hubbub.live.stream import STREAM_PATH, get_stream_server  # noqa: E402
+from hubbub.media.asgi import refuse_large_uploads  # noqa: E402
 from hubbub.team import desk_stream  # noqa: E402
 
 
-async def application(scope, receive, send):
+async def hubbub_application(scope, receive, send):
     if scope["type"] == "http":
         match = STREAM_PATH.match(scope["path"])
         if match:
@@ -23,9 +25,22 @@ async def application(scope, receive, send):
         if match:
             await desk_stream.handle(scope, receive, send, match["slug"])
             return
+        if LivePageCache.applies(scope):
+            await _live_page_cache().handle(scope, receive, send, django_application)
+            return
         await django_application(scope, receive, send)
     elif scope["type"] == "lifespan":
         await _lifespan(receive, send)
+
+
+_page_cache: LivePageCache | None = None
+
+
+def _live_page_cache() -> LivePageCache:
+    global _page_cache
+    if _page_cache is None:
+        _page_cache = LivePageCache(get_stream_server())
+    return _page_cache
 
 
 async def _lifespan(receive, send):
@@ -51,3 +66,7 @@ def _tune_garbage_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
+
+
+# Uploads larger than the limits are refused from their Content-Length, before the body arrives.
+application = refuse_large_uploads(hubbub_application)

@@ -21,6 +21,7 @@ from hubbub.events.services import get_public_event, session_now_in_room
 from . import services
 from .forms import EntryForm
 from .models import LiveEntry
+from .pagecache import EVENT_HEADER, SEQ_HEADER
 
 PAGE_SIZE = 50
 KEY_MOMENTS_SHOWN = 20
@@ -112,14 +113,23 @@ def reader_page(request, event):
     if shared:
         cached_page = cache.get(page_key)
         if cached_page is not None:
-            return HttpResponse(cached_page)
+            response = HttpResponse(cached_page)
+            _mark_shared(response, event)
+            return response
     context = _reader_context(request, event)
     context["structured_data"] = _live_blog_json_ld(request, event, context)
     context["embed_snippet"] = _embed_snippet(request, event)
     response = render(request, "live/page.html", context)
     if shared:
         cache.set(page_key, response.content, 300)
+        _mark_shared(response, event)
     return response
+
+
+def _mark_shared(response, event) -> None:
+    """Tell the page cache in front of Django that every anonymous reader may get this copy."""
+    response[EVENT_HEADER.decode()] = str(event.pk)
+    response[SEQ_HEADER.decode()] = str(event.stream_seq)
 
 
 @xframe_options_exempt
@@ -127,6 +137,8 @@ def embed_page(request, event):
     event = get_public_event(event, request.user)
     response = render(request, "live/embed.html", _reader_context(request, event))
     response.embeddable = True  # the CSP middleware allows any site to frame this page
+    if not request.COOKIES and not request.user.is_authenticated:
+        _mark_shared(response, event)
     return response
 
 
