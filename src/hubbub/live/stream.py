@@ -383,17 +383,7 @@ class StreamServer:
             raw_last_id = _last_event_id(scope)
             if raw_last_id is not None:
                 first.extend(await self._resume(hub, reader, raw_last_id))
-            await send({"type": "http.response.body", "body": b"".join(first), "more_body": True})
-            while not reader.closed:
-                if not reader.pending:
-                    reader.waiter = asyncio.get_running_loop().create_future()
-                    await reader.waiter
-                    reader.waiter = None
-                    if reader.closed:
-                        break
-                batch, reader.pending = reader.pending, []
-                body = batch[0][1] if len(batch) == 1 else b"".join(f for _s, f in batch)
-                await send({"type": "http.response.body", "body": body, "more_body": True})
+            await _relay(reader, send, b"".join(first))
         finally:
             hub.readers.discard(reader)
             disconnect.cancel()
@@ -436,18 +426,7 @@ class StreamServer:
                 newest = missed[-1][0]
                 # Live messages the replay already covers are dropped from the queue.
                 reader.pending = [(i, f) for i, f in reader.pending if i is None or i > newest]
-            first = b"".join([HELLO_FRAME, *(frame for _id, frame in missed)])
-            await send({"type": "http.response.body", "body": first, "more_body": True})
-            while not reader.closed:
-                if not reader.pending:
-                    reader.waiter = asyncio.get_running_loop().create_future()
-                    await reader.waiter
-                    reader.waiter = None
-                    if reader.closed:
-                        break
-                batch, reader.pending = reader.pending, []
-                body = b"".join(f for _s, f in batch)
-                await send({"type": "http.response.body", "body": body, "more_body": True})
+            await _relay(reader, send, b"".join([HELLO_FRAME, *(f for _id, f in missed)]))
         finally:
             desk.readers.discard(reader)
             if not desk.readers and self.desk_hubs.get(event_id) is desk:
@@ -475,6 +454,24 @@ class StreamServer:
                 (seq, frame) for seq, frame in reader.pending if seq is None or seq > newest
             ]
         return frames
+
+
+async def _relay(reader: Reader, send: Send, first: bytes) -> None:
+    """Write ``first``, then whatever the hub queues for ``reader``, until it is closed.
+
+    The hub wakes the reader once per batch; everything queued meanwhile goes out as one write.
+    """
+    await send({"type": "http.response.body", "body": first, "more_body": True})
+    while not reader.closed:
+        if not reader.pending:
+            reader.waiter = asyncio.get_running_loop().create_future()
+            await reader.waiter
+            reader.waiter = None
+            if reader.closed:
+                break
+        batch, reader.pending = reader.pending, []
+        body = batch[0][1] if len(batch) == 1 else b"".join(f for _s, f in batch)
+        await send({"type": "http.response.body", "body": body, "more_body": True})
 
 
 async def _wait_for_disconnect(receive: Receive) -> None:
