@@ -306,6 +306,21 @@ def test_placement_keeps_out_of_rooms_the_programme_uses():
     assert "Marketplace" in caught.value.message_dict["room"][0]
 
 
+def test_replan_with_a_room_the_programme_uses_reports_no_moves_when_nothing_changed():
+    s = make_unconference(slots=1)
+    room_a, _room_b = s.rooms
+    SessionFactory(event=s.event, room=room_a, hour=14, title="Marketplace")
+    only = pitch(s.u, "Only topic", host="d:h")
+    services.do_set_marks(s.u, voter="d:v", pitch_ids=[only.pk])
+    services.do_place_topics(s.u, actor=s.organiser)
+
+    services.do_place_topics(s.u, actor=s.organiser)
+
+    s.u.refresh_from_db()
+    assert s.u.placement_moved == 0
+    assert placed(only) == ("Room B", "Round 1")
+
+
 def test_placement_without_rooms_or_slots_says_what_is_missing():
     s = make_unconference(slots=0)
     pitch(s.u, "A")

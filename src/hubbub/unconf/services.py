@@ -781,9 +781,11 @@ def placement_problem(unconference: Unconference, at: datetime | None = None) ->
             continue
         stand_in = f"x{room_pk}-{slot_pk}"
         data["topics"].append({"id": stand_in, "host": f"x:{stand_in}"})
-        data["pinned"].append(
-            {"topic": stand_in, "room": _room_id(room_pk), "slot": _slot_id(slot_pk)}
-        )
+        cell = {"topic": stand_in, "room": _room_id(room_pk), "slot": _slot_id(slot_pk)}
+        data["pinned"].append(cell)
+        if data["previous"] is not None:
+            # Stand-ins stay where they were, so they must not count as moved topics.
+            data["previous"].append(dict(cell))
     return data
 
 
