@@ -178,3 +178,14 @@ def test_team_templates_have_no_inline_script_or_style(client, event, organiser)
         html = client.get(url(name, event)).content.decode()
         assert "style=" not in html, name
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", html), name
+
+
+def test_event_navigation_shows_team_link_only_to_the_team(client, event, reporter):
+    from tests.factories import UserFactory
+
+    team_link = f'href="/{event.slug}/team/"'
+    assert team_link not in client.get(f"/{event.slug}/programme/").content.decode()
+    client.force_login(UserFactory())
+    assert team_link not in client.get(f"/{event.slug}/programme/").content.decode()
+    client.force_login(reporter)
+    assert team_link in client.get(f"/{event.slug}/programme/").content.decode()
