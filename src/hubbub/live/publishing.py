@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 # The durable log is pruned to this many messages per event (older readers get a resync).
 KEEP_MESSAGES = 5000
+# Messages whose type starts with this go only to the team desk stream; the public stream's
+# server routes them away before any public hub sees them.
+PRIVATE_PREFIX = "desk."
 
 
 def encode_payload(payload: dict) -> str:
@@ -44,11 +47,6 @@ def publish(event: Event, type: str, payload: dict) -> int:
         message = StreamMessageData(event_id=event.pk, seq=seq, type=type, data=data)
         transaction.on_commit(lambda: _send(message))
     return seq
-
-
-# Messages whose type starts with this go only to the team desk stream; the public stream's
-# server routes them away before any public hub sees them.
-PRIVATE_PREFIX = "desk."
 
 
 def publish_private(event: Event, type: str, id: int, payload: dict) -> None:
