@@ -233,3 +233,14 @@ def test_slide_text_is_searchable_once_ready(
     assert list(services.search_slideshows("budgets", event=event)) == [deck]
     assert pending not in services.search_slideshows("pending")
     assert not services.search_slideshows("nowhere")
+
+
+def test_site_search_lists_decks_by_their_slide_text(
+    client, event, reporter, pdf_upload, django_capture_on_commit_callbacks
+):
+    deck = upload_deck(event, reporter, pdf_upload(), django_capture_on_commit_callbacks)
+
+    page = client.get("/search/", {"q": "budgets 2031"}).content.decode()
+
+    assert f'href="{deck.get_absolute_url()}"' in page
+    assert "Slides" in page

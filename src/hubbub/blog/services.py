@@ -318,4 +318,15 @@ def search(query: str, event=None, limit: int = 50) -> list[Hit]:
         else:
             hits.append(Hit("entry", plain_text(obj.body, 80), obj.get_absolute_url(),
                             plain_text(obj.body, 280), obj.event, obj.created_at))  # fmt: skip
-    return hits
+    return hits + _slideshow_hits(query, event, limit)
+
+
+def _slideshow_hits(query: str, event, limit: int) -> list[Hit]:
+    """Decks whose title or slide text matches, after the posts and entries."""
+    from hubbub.media.services import search_slideshows
+
+    return [
+        Hit("slides", deck.title, deck.get_absolute_url(), plain_text(deck.text, 280),
+            deck.event, deck.rendered_at or deck.created_at)
+        for deck in search_slideshows(query, event=event, limit=limit)
+    ]  # fmt: skip
