@@ -80,3 +80,23 @@ def test_live_page_with_cookies_is_rendered_by_django_for_that_reader(
     assert own.status_code == 200
     assert f"Signed in as {reporter.username}" in own.text
     assert "Signed in as" not in httpx.get(page).text
+
+
+def test_anonymous_reader_with_other_cookies_sees_each_new_entry(
+    live_event, start_server, token_for
+):
+    event, reporter = live_event
+    server = start_server()
+    page = f"{server.base_url}/{event.slug}/live/"
+    reader = httpx.Client(cookies={"hubbub_device": "abc"})
+    before = reader.get(page)
+    assert before.status_code == 200
+    assert "x-hubbub-event-id" not in before.headers
+
+    httpx.post(
+        f"{server.base_url}/api/v1/events/{event.slug}/entries",
+        json={"body": "Tea in the atrium"},
+        headers={"Authorization": f"Bearer {token_for(reporter)}"},
+    ).raise_for_status()
+
+    assert "Tea in the atrium" in reader.get(page).text

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -106,7 +107,7 @@ def _render_entries_area(request, event, order, session_filter, cursor) -> dict:
 def reader_page(request, event):
     event = get_public_event(event, request.user)
     # Most readers are anonymous and see the same page: keep the whole page per stream position.
-    shared = not request.COOKIES and not request.user.is_authenticated
+    shared = _sees_shared_page(request)
     page_key = (
         f"live:page:{event.pk}:{event.stream_seq}:{request.get_host()}:{_params_key(request)}"
     )
@@ -114,7 +115,7 @@ def reader_page(request, event):
         cached_page = cache.get(page_key)
         if cached_page is not None:
             response = HttpResponse(cached_page)
-            _mark_shared(response, event)
+            _mark_shared(request, response, event)
             return response
     context = _reader_context(request, event)
     context["structured_data"] = _live_blog_json_ld(request, event, context)
@@ -122,12 +123,26 @@ def reader_page(request, event):
     response = render(request, "live/page.html", context)
     if shared:
         cache.set(page_key, response.content, 300)
-        _mark_shared(response, event)
+        _mark_shared(request, response, event)
     return response
 
 
-def _mark_shared(response, event) -> None:
-    """Tell the page cache in front of Django that every anonymous reader may get this copy."""
+def _sees_shared_page(request) -> bool:
+    """Anonymous readers without a session or pending messages all see the same page, whatever
+    other cookies (a like, a device id) they carry."""
+    return (
+        not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _mark_shared(request, response, event) -> None:
+    """Tell the page cache in front of Django that every anonymous reader may get this copy.
+
+    That cache answers only cookie-less requests, so only their responses carry the marks."""
+    if request.COOKIES:
+        return
     response[EVENT_HEADER.decode()] = str(event.pk)
     response[SEQ_HEADER.decode()] = str(event.stream_seq)
 
@@ -137,8 +152,8 @@ def embed_page(request, event):
     event = get_public_event(event, request.user)
     response = render(request, "live/embed.html", _reader_context(request, event))
     response.embeddable = True  # the CSP middleware allows any site to frame this page
-    if not request.COOKIES and not request.user.is_authenticated:
-        _mark_shared(response, event)
+    if _sees_shared_page(request):
+        _mark_shared(request, response, event)
     return response
 
 
