@@ -8,20 +8,34 @@ PORT ?= 8000
 # when it cannot be reached.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hubbub
 
-.PHONY: run test setup setup-dev chromium lint format migrate demo serve worker clean
+.PHONY: run test setup setup-dev lock chromium lint format migrate demo serve worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Exact versions with hashes from the lock files (`make lock` refreshes them from pyproject.toml);
+# the project itself goes in editable without resolving anything, so a fresh clone gets exactly
+# what was tested. Reinstalls when a lock file or pyproject.toml changes.
+PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
+PIP_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(PIP_LOCKED) -r requirements.lock
+	$(PIP_PROJECT)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(PIP_LOCKED) -r requirements-dev.lock
+	$(PIP_PROJECT)
 	touch $(VENV)/.installed $@
+
+# Re-resolve pyproject.toml's ranges to the newest versions and pin them (with hashes). The
+# runtime lock is constrained by the dev lock so both agree on every shared package.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
+	--generate-hashes --allow-unsafe --all-build-deps
+lock: setup-dev
+	$(PIP_COMPILE) --upgrade --extra dev -o requirements-dev.lock pyproject.toml
+	$(PIP_COMPILE) --upgrade -c requirements-dev.lock -o requirements.lock pyproject.toml
 
 setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev

@@ -24,7 +24,10 @@ This module is plain Python on top of ``highspy``; it knows nothing about Django
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import sys
 import random
 import time
 from collections import defaultdict
@@ -447,13 +450,33 @@ class _Run:
     proven: bool
 
 
+@contextlib.contextmanager
+def _c_stdout_silenced():
+    """Send file descriptor 1 to /dev/null while HiGHS starts up.
+
+    Some highspy releases (1.16) print a licence banner from C++ when a solver is created,
+    before any option can turn logging off; Python-level redirection cannot catch it.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _run(model: highspy.HighsLp, start: list[float] | None, time_limit: float | None) -> _Run:
     if model.num_col_ == 0:  # nothing can be placed: the empty plan is the only plan
         return _Run([], model.offset_, True)
-    h = highspy.Highs()
-    # Keep stdout clean for callers that print JSON: HiGHS logs to the console by default.
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("log_to_console", False)
+    with _c_stdout_silenced():
+        h = highspy.Highs()
+        # Keep stdout clean for callers that print JSON: HiGHS logs to the console by default.
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("log_to_console", False)
     # The objective is integral, so a gap below 1 proves optimality; the default relative
     # gap (1e-4) would accept a worse plan on large instances.
     h.setOptionValue("mip_rel_gap", 0.0)
