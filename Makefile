@@ -56,9 +56,11 @@ worker: setup
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+# ruff, then the import-layer contract in pyproject.toml ([tool.importlinter]).
 lint: setup-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 format: setup-dev
 	$(BIN)/ruff check --fix src tests bench

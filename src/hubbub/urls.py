@@ -7,13 +7,13 @@ from hubbub.api.urls import api
 from hubbub.blog import views as blog_views
 from hubbub.blog.feed_urls import event_urlpatterns as event_feed_urls
 from hubbub.comments import views as comments_views
-from hubbub.core import views as core_views
+from hubbub.health import healthz
 
 admin.site.site_header = "hubbub back office"
 admin.site.site_title = "hubbub"
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from hubbub.events import services
+from hubbub.events import checks, services
 from hubbub.events.models import Event, Session
 from tests.factories import EventFactory, RoomFactory, SessionFactory, SpeakerFactory
 
@@ -218,7 +218,7 @@ def test_find_overlaps_reports_the_later_of_two_slots_in_one_room(event):
         (room, at(day, 10, 30), at(day, 11, 30), "second"),
         (room, at(day, 11, 30), at(day, 12), "after"),
     ]
-    assert services.find_overlaps(slots) == [("second", "first")]
+    assert checks.find_overlaps(slots) == [("second", "first")]
 
 
 # -- now and next ---------------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 """Blog posts: writes, reads, archives and the site search."""
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Prefetch, Q
@@ -16,7 +14,10 @@ from hubbub.comments.targets import Target, event_comments_open
 from hubbub.core.audit import log_action
 from hubbub.core.images import clean_photo
 from hubbub.core.permissions import Action, policy
+from hubbub.core.search import Hit, hits_from_sources
 from hubbub.core.text import plain_text, render_markdown
+from hubbub.events.models import Event
+from hubbub.live.models import LiveEntry
 
 from .models import MAX_BODY_LENGTH, Category, Post, Tag
 
@@ -224,16 +225,6 @@ def post_summary(post) -> str:
 
 
 # -- search --------------------------------------------------------------------------------------
-@dataclass
-class Hit:
-    kind: str
-    title: str
-    url: str
-    snippet: str
-    event: object
-    when: object
-
-
 def sync_search_post(post) -> None:
     """Keep the SQLite FTS5 index in step (PostgreSQL searches the rows themselves)."""
     if connection.vendor != "sqlite":
@@ -254,9 +245,6 @@ def _fts5_query(query: str) -> str:
 
 def search(query: str, event=None, limit: int = 50) -> list[Hit]:
     """Visible posts and live entries matching ``query``, best first; one event or all."""
-    from hubbub.events.models import Event
-    from hubbub.live.models import LiveEntry
-
     query = (query or "").strip()[:200]
     if not query:
         return []
@@ -318,15 +306,5 @@ def search(query: str, event=None, limit: int = 50) -> list[Hit]:
         else:
             hits.append(Hit("entry", plain_text(obj.body, 80), obj.get_absolute_url(),
                             plain_text(obj.body, 280), obj.event, obj.created_at))  # fmt: skip
-    return hits + _slideshow_hits(query, event, limit)
-
-
-def _slideshow_hits(query: str, event, limit: int) -> list[Hit]:
-    """Decks whose title or slide text matches, after the posts and entries."""
-    from hubbub.media.services import search_slideshows
-
-    return [
-        Hit("slides", deck.title, deck.get_absolute_url(), plain_text(deck.text, 280),
-            deck.event, deck.rendered_at or deck.created_at)
-        for deck in search_slideshows(query, event=event, limit=limit)
-    ]  # fmt: skip
+    # Other apps' hits (slide decks, …) come after the posts and entries.
+    return hits + hits_from_sources(query, event, limit)

@@ -8,10 +8,13 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments and likes")
 
     def ready(self):
+        from hubbub.live.extensions import register_entry_extras
         from hubbub.live.models import LiveEntry
 
         from .models import Comment
+        from .reactions import entry_reactions
         from .targets import comment_target, entry_target, register
 
         register("entry", LiveEntry, entry_target)
         register("comment", Comment, comment_target)
+        register_entry_extras(entry_reactions)

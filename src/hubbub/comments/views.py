@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from hubbub.blog.urlnames import comments_url
 from hubbub.events.services import get_public_event
+from hubbub.live.extensions import attach_entry_extras
 
 from . import services
 from .forms import CommentForm, EditCommentForm
 from .models import Comment
 from .targets import load
+from .urlnames import comments_url
 
 READER_COOKIE = "hubbub_reader"
 READER_SALT = "hubbub.reader"
@@ -156,6 +157,8 @@ def target_comments(request, kind, object_id, event=None):
         form, response, status = handle_comment_post(request, target)
         if response is not None:
             return response
+    if target.kind == "entry":
+        attach_entry_extras([target.obj])
     context = {"event": event, "section": "live", "entry": target.obj,
                **comments_context(request, target, form)}  # fmt: skip
     with timezone.override(event.tz):

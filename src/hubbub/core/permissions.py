@@ -4,8 +4,12 @@ Views, API handlers and services ask ``policy.can(user, action, event, obj)`` (o
 ``policy.require``) instead of checking roles themselves. Roles are granted per event
 (``team.EventRole``); a role on one event gives no rights on another. API tokens act as their
 user, so the same policy governs the API.
+
+The policy knows nothing of where roles are stored: the team app registers a role provider
+(``register_role_provider``) when Django starts, so this lower layer never imports it.
 """
 
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -73,6 +77,17 @@ ROLE_OWN_ACTIONS: dict[Role, frozenset[Action]] = {
 }
 
 
+# (user, event) -> the names of the user's active roles on that event.
+RoleProvider = Callable[[object, object], Iterable[str]]
+_role_providers: list[RoleProvider] = []
+
+
+def register_role_provider(provider: RoleProvider) -> None:
+    """Add a source of roles; called once from an app's ``ready()``."""
+    if provider not in _role_providers:
+        _role_providers.append(provider)
+
+
 class EventPolicy:
     def roles(self, user, event) -> frozenset[Role]:
         """The user's roles on ``event``, cached on the user object for the request."""
@@ -80,13 +95,8 @@ class EventPolicy:
             return frozenset()
         cache = user.__dict__.setdefault("_hubbub_event_roles", {})
         if event.pk not in cache:
-            from hubbub.team.models import EventRole
-
             cache[event.pk] = frozenset(
-                Role(name)
-                for name in EventRole.objects.active()
-                .filter(user=user, event=event)
-                .values_list("role", flat=True)
+                Role(name) for provider in _role_providers for name in provider(user, event)
             )
         return cache[event.pk]
 

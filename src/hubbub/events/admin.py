@@ -10,8 +10,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .checks import check_session, find_overlaps
 from .models import Event, Organisation, Partner, Room, Session, Speaker, Track
-from .services import check_session, find_overlaps
 
 
 class EventTimeMixin:

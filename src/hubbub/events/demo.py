@@ -1,9 +1,13 @@
 """Demo data for `hubbub demo`: two events with rooms, speakers, sessions and a small team.
 
+The events, programme and users are made here; the apps above add their own parts (team
+roles, live entries, the unconference) through ``register_demo_loader``.
+
 Every text here is invented for the demonstration and says so. Running it again changes
 nothing that already exists.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -159,23 +163,29 @@ LG_INNOVATION = {
     ],
 }
 
-DEMO_ENTRIES = [
-    (
-        "update",
-        "Doors are open and the coffee is on. Registration is in the atrium. *(Demo update.)*",
-    ),
-    ("key_moment", "Dr Okafor opens: **“Change is not an event, it is the job.”**"),
-    ("quote", "We cannot cut our way to better services; we have to redesign them."),
-    (
-        "update",
-        "The think-tanks have started. We have reporters in the Boardroom and Seminar Room 1.",
-    ),
-]
-
 
 def _at(day: date, hhmm: str) -> datetime:
     hours, minutes = (int(part) for part in hhmm.split(":"))
     return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=LONDON)
+
+
+@dataclass
+class Demo:
+    """What the demo has made so far, handed to each app's demo loader."""
+
+    events: dict[str, Event]
+    users: dict[str, DemoUser]
+
+
+# Apps above this one add their part of the demo (roles, live entries, unconference topics…)
+# from their AppConfig.ready(); loaders run in ascending order and must be idempotent.
+_demo_loaders: list[tuple[int, Callable[[Demo], None]]] = []
+
+
+def register_demo_loader(loader: Callable[[Demo], None], *, order: int) -> None:
+    if all(existing is not loader for _order, existing in _demo_loaders):
+        _demo_loaders.append((order, loader))
+        _demo_loaders.sort(key=lambda pair: pair[0])
 
 
 @transaction.atomic
@@ -185,10 +195,22 @@ def load_demo() -> list[DemoUser]:
         defaults={"name": "Demo Councils Network", "website": "https://example.org/"},
     )
     events = [_load_event(organisation, spec) for spec in (ALL_CHANGE, LG_INNOVATION)]
-    users = _load_users(events)
-    _load_entries(events[0])
-    _load_unconference(events[0])
-    return users
+    _load_users()
+    demo = Demo(events={e.slug: e for e in events}, users={u.username: u for u in DEMO_USERS})
+    for _order, loader in _demo_loaders:
+        loader(demo)
+    return DEMO_USERS
+
+
+def _load_users() -> None:
+    User = get_user_model()
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username, defaults={"email": demo.email}
+        )
+        if created:
+            user.set_password(demo.password)
+            user.save()
 
 
 def _load_event(organisation, spec) -> Event:
@@ -230,78 +252,3 @@ def _load_event(organisation, spec) -> Event:
         )
         session.speakers.set([speakers[n] for n in speaker_names])
     return event
-
-
-def _load_users(events) -> list[DemoUser]:
-    from hubbub.team.services import do_grant_role
-
-    User = get_user_model()
-    by_slug = {e.slug: e for e in events}
-    for demo in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=demo.username, defaults={"email": demo.email}
-        )
-        if created:
-            user.set_password(demo.password)
-            user.save()
-        targets = events if demo.event is None else [by_slug[demo.event]]
-        for event in targets:
-            # The demo events are long past: their demo roles must not lapse.
-            do_grant_role(user=user, event=event, role=demo.role, expires_at=None)
-    return DEMO_USERS
-
-
-def _load_entries(event: Event) -> None:
-    from hubbub.live.models import LiveEntry
-    from hubbub.live.services import do_create_entry
-
-    if LiveEntry.objects.filter(event=event).exists():
-        return
-    User = get_user_model()
-    editor = User.objects.get(username="editor")
-    for kind, body in DEMO_ENTRIES:
-        do_create_entry(event=event, author=editor, body=body, kind=kind)
-
-
-DEMO_PITCHES = [
-    (
-        "Sharing a chief executive: what really happens",
-        "Two councils, one CEO, three years on.",
-        "Martin Hale",
-    ),
-    (
-        "Social value in every contract",
-        "How to score it without drowning suppliers.",
-        "Priya Raman",
-    ),
-    (
-        "Open data nobody uses",
-        "Why our datasets sit unread, and what might change that.",
-        "Tom Ashworth",
-    ),
-    (
-        "Members and digital",
-        "Helping councillors live online without getting burnt.",
-        "Councillor Ruth Pennington",
-    ),
-]
-
-
-def _load_unconference(event: Event) -> None:
-    """The afternoon's open space: its rounds, the seminar rooms, and a few pitched topics."""
-    from hubbub.unconf.models import Unconference
-    from hubbub.unconf.services import do_set_up_unconference, do_submit_pitch
-
-    if Unconference.objects.filter(event=event).exists():
-        return
-    organiser = get_user_model().objects.get(username="organiser")
-    rounds = event.sessions.filter(kind=Session.Kind.UNCONFERENCE, room__isnull=True)
-    rooms = event.rooms.filter(name__in=["Seminar Room 1", "Seminar Room 2", "Seminar Room 3",
-                                         "Boardroom"])  # fmt: skip
-    unconference = do_set_up_unconference(
-        event=event, actor=organiser, rooms=rooms, sessions=rounds
-    )
-    for topic, description, host in DEMO_PITCHES:
-        do_submit_pitch(
-            unconference, topic=topic, description=description, host_name=host, actor=organiser
-        )

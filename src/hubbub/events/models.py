@@ -10,6 +10,8 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .checks import check_session
+
 # Event slugs share the URL root with the site's own paths.
 RESERVED_SLUGS = frozenset(
     {"admin", "accounts", "api", "static", "media", "healthz", "embed", "search", "feeds", "me"}
@@ -273,8 +275,6 @@ class Session(models.Model):
         )
 
     def clean(self):
-        from .services import check_session
-
         check_session(
             event=self.event if self.event_id else None,
             starts_at=self.starts_at,

@@ -1,4 +1,8 @@
-"""The live blog. ``publish()`` is the one way a change reaches readers' streams."""
+"""The live blog. ``publish()`` is the one way a change reaches readers' streams.
+
+The two functions here import ``publishing`` when called: it imports models, which cannot be
+loaded while Django is still importing the apps, and this package is imported first.
+"""
 
 
 def publish(event, type: str, payload: dict) -> int:

@@ -14,6 +14,7 @@ from hubbub.core.text import render_markdown
 from hubbub.events.models import Event, Session
 
 from . import publish
+from .extensions import attach_entry_extras
 from .models import MAX_BODY_LENGTH, LiveEntry
 from .schemas import EntryOut
 
@@ -341,6 +342,7 @@ def entry_data(entry: LiveEntry) -> dict:
 
 
 def render_entry_html(entry: LiveEntry) -> str:
+    attach_entry_extras([entry])
     return render_to_string("live/_entry.html", {"entry": entry, "event": entry.event})
 
 

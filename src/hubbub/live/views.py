@@ -20,6 +20,7 @@ from hubbub.events.models import Session
 from hubbub.events.services import get_public_event, session_now_in_room
 
 from . import services
+from .extensions import attach_entry_extras, home_room
 from .forms import EntryForm
 from .models import LiveEntry
 from .pagecache import EVENT_HEADER, SEQ_HEADER
@@ -73,6 +74,7 @@ def _render_entries_area(request, event, order, session_filter, cursor) -> dict:
     )
     for entry in [*page, *key_moments, *([pinned] if pinned else [])]:
         entry.event = event
+    attach_entry_extras([*page, pinned])
     sessions = list(
         Session.objects.filter(event=event, entries__status=LiveEntry.Status.PUBLISHED)
         .distinct()
@@ -160,6 +162,7 @@ def embed_page(request, event):
 def entry_detail(request, event, entry_id):
     event = get_public_event(event, request.user)
     entry = services.get_entry(event, entry_id, request.user)
+    attach_entry_extras([entry])
     return render(request, "live/entry.html", {"event": event, "entry": entry, "section": "live"})
 
 
@@ -176,8 +179,6 @@ def _console_sessions(event):
 
 
 def _default_session(request, event, sessions):
-    from hubbub.team.models import EventRole
-
     # "Post to this session" links from the reporter's own page name the session.
     asked = _int_or_none(request.GET.get("session"))
     if asked is not None:
@@ -185,13 +186,7 @@ def _default_session(request, event, sessions):
             if session.pk == asked:
                 return session
 
-    grant = (
-        EventRole.objects.active()
-        .filter(user=request.user, event=event, home_room__isnull=False)
-        .select_related("home_room")
-        .first()
-    )
-    return session_now_in_room(event, grant.home_room if grant else None)
+    return session_now_in_room(event, home_room(request.user, event))
 
 
 @login_required

@@ -6,3 +6,10 @@ class MediaConfig(AppConfig):
     name = "hubbub.media"
     label = "media"
     verbose_name = _("Slideshows and galleries")
+
+    def ready(self):
+        from hubbub.core.search import register_search_source
+
+        from .search import slideshow_hits
+
+        register_search_source(slideshow_hits)

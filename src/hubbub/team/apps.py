@@ -5,3 +5,15 @@ class TeamConfig(AppConfig):
     name = "hubbub.team"
     label = "team"
     verbose_name = "Reporting team and roles"
+
+    def ready(self):
+        from hubbub.core.permissions import register_role_provider
+        from hubbub.events.demo import register_demo_loader
+        from hubbub.live.extensions import register_home_room_lookup
+
+        from .demo import load_demo_roles
+        from .services import active_role_names, home_room
+
+        register_role_provider(active_role_names)
+        register_home_room_lookup(home_room)
+        register_demo_loader(load_demo_roles, order=10)

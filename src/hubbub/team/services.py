@@ -22,6 +22,7 @@ from hubbub.core.audit import log_action
 from hubbub.core.models import AuditEntry
 from hubbub.core.permissions import Action, Role, policy
 from hubbub.events.models import Session
+from hubbub.live import publish_private
 
 from .models import (
     Application,
@@ -49,6 +50,25 @@ def check_role(role: str) -> Role:
 
 
 LAPSE_AFTER_EVENT = object()
+
+
+def active_role_names(user, event) -> list[str]:
+    """The names of ``user``'s roles on ``event`` that have not lapsed (the permission
+    policy's role provider)."""
+    return list(
+        EventRole.objects.active().filter(user=user, event=event).values_list("role", flat=True)
+    )
+
+
+def home_room(user, event):
+    """The room ``user`` usually covers on ``event`` (the reporter console's default)."""
+    grant = (
+        EventRole.objects.active()
+        .filter(user=user, event=event, home_room__isnull=False)
+        .select_related("home_room")
+        .first()
+    )
+    return grant.home_room if grant else None
 
 
 def team_settings(event) -> TeamSettings:
@@ -522,8 +542,6 @@ def desk_message_payload(message: TeamMessage) -> dict:
 
 
 def do_post_team_message(event, *, author, body) -> TeamMessage:
-    from hubbub.live import publish_private
-
     policy.require(author, Action.USE_TEAM_DESK, event)
     body = check_team_message(body)
     with transaction.atomic():

@@ -16,7 +16,7 @@ from hubbub.events.services import get_public_event
 
 from . import services
 from .forms import ApplicationForm, InvitationForm, TeamMessageForm, TeamSettingsForm
-from .models import Application
+from .models import Application, EventRole, Invitation
 
 
 def _render(request, event, template, context, status=200):
@@ -74,8 +74,6 @@ def overview(request, event):
             else:
                 messages.success(request, _("Team settings saved."))
                 return redirect("team:overview", event=event.slug)
-    from .models import EventRole
-
     roles = list(
         EventRole.objects.active()
         .filter(event=event)
@@ -189,8 +187,6 @@ def invitations(request, event):
                 form = InvitationForm()
         if form.errors:
             status = 422
-    from .models import Invitation
-
     sent = list(Invitation.objects.filter(event=event).select_related("used_by")[:100])
     now = timezone.now()
     for invitation in sent:

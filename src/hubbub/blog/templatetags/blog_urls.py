@@ -1,7 +1,7 @@
 from django import template
 
 from hubbub.blog.urlnames import blog_url as _blog_url
-from hubbub.blog.urlnames import comments_url as _comments_url
+from hubbub.comments.urlnames import comments_url as _comments_url
 
 register = template.Library()
 

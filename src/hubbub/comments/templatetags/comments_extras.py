@@ -3,6 +3,8 @@ import hashlib
 from django import template
 from django.utils.html import format_html
 
+from hubbub.comments.urlnames import comments_url as _comments_url
+
 register = template.Library()
 
 # Dark enough for white initials to pass WCAG AA contrast.
@@ -25,38 +27,6 @@ def avatar(name: str, email: str):
     )
 
 
-@register.inclusion_tag("comments/_entry_reactions.html", takes_context=True)
-def entry_reactions(context, entry):
-    """Like button and comment link under a live entry.
-
-    Counts for every entry on the page are fetched together the first time (two queries for
-    any number of entries), because the live page renders its cards in a loop."""
-    from hubbub.comments.services import comment_counts, like_counts
-
-    memo = getattr(context, "_hubbub_reactions", None)
-    if memo is None or f"entry-{entry.pk}" not in memo["seen"]:
-        entries = [entry]
-        for name in ("entries", "recent"):
-            entries += [e for e in (context.get(name) or []) if hasattr(e, "pk")]
-        if context.get("pinned"):
-            entries.append(context["pinned"])
-        entries = list({e.pk: e for e in entries}.values())
-        memo = {
-            "seen": {f"entry-{e.pk}" for e in entries},
-            "likes": like_counts(entries),
-            "comments": comment_counts(entries),
-        }
-        context._hubbub_reactions = memo
-    key = f"entry-{entry.pk}"
-    from hubbub.blog.urlnames import comments_url
-
-    event = entry.event
-    return {
-        "show": getattr(entry, "is_published", True),
-        "entry": entry,
-        "key": key,
-        "likes": memo["likes"].get(key, 0),
-        "comments": memo["comments"].get(key, 0),
-        "like_url": comments_url("like", event, kind="entry", object_id=entry.pk),
-        "comments_url": comments_url("target", event, kind="entry", object_id=entry.pk),
-    }
+@register.simple_tag
+def comments_url(name, event=None, **kwargs):
+    return _comments_url(name, event or None, **kwargs)
