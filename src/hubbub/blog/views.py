@@ -1,4 +1,5 @@
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from hubbub.comments import views as comment_views
 from hubbub.comments.services import can_moderate
 from hubbub.comments.targets import describe
+from hubbub.core.eventviews import add_service_errors, render_event
 from hubbub.core.text import render_markdown
 from hubbub.events.services import get_public_event
 
@@ -28,12 +30,8 @@ def _event(request, event_slug):
     return get_public_event(event_slug, request.user) if event_slug else None
 
 
-def _render(request, event, template, context, status=200):
-    context = {"event": event, "section": "blog", **context}
-    if event is not None:
-        with timezone.override(event.tz):
-            return render(request, template, context, status=status)
-    return render(request, template, context, status=status)
+# Blog pages are an event's or the whole site's (event None).
+_render = partial(render_event, section="blog")
 
 
 def _listing(request, event, posts, heading, intro=""):
@@ -154,8 +152,7 @@ def _write(request, slug, event):
                         comments_open=data["comments_open"],
                     )  # fmt: skip
                 except ValidationError as exc:
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
+                    add_service_errors(form, exc)
                 else:
                     messages.success(request, _("Saved."))
                     post.event = event

@@ -1,8 +1,8 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hubbub.core.eventviews import event_view, render_event
 from hubbub.core.text import render_markdown
 
 from . import exports
@@ -12,19 +12,12 @@ from .services import (
     UPCOMING,
     event_phase,
     events_index,
-    get_public_event,
     get_session,
     get_speaker,
     now_and_next,
     programme_days,
     programme_sessions,
 )
-
-
-def _render_for_event(request, event, template, context):
-    """Render with the event's time zone active, so every time shows as it is on site."""
-    with timezone.override(event.tz):
-        return render(request, template, {"event": event, **context})
 
 
 def index(request):
@@ -55,8 +48,8 @@ def index(request):
     return render(request, "events/index.html", {"sections": sections, **found})
 
 
+@event_view()
 def home(request, event):
-    event = get_public_event(event, request.user)
     phase = event_phase(event)
     on = now_and_next(event)
     for session in [*on.now, *on.next]:
@@ -71,18 +64,18 @@ def home(request, event):
         "partners": list(event.partners.all()),
         "summary_html": render_markdown(event.summary),
     }
-    return _render_for_event(request, event, "events/home.html", context)
+    return render_event(request, event, "events/home.html", context)
 
 
+@event_view()
 def programme(request, event):
-    event = get_public_event(event, request.user)
     days = programme_days(event, programme_sessions(event))
     context = {"section": "programme", "days": days}
-    return _render_for_event(request, event, "events/programme.html", context)
+    return render_event(request, event, "events/programme.html", context)
 
 
+@event_view()
 def session_detail(request, event, session_id, slug):
-    event = get_public_event(event, request.user)
     session = get_session(event, session_id)
     if slug != session.slug:
         # An old or mistyped title in the address: send people to the current one.
@@ -92,14 +85,14 @@ def session_detail(request, event, session_id, slug):
         "session": session,
         "description_html": render_markdown(session.description),
     }
-    return _render_for_event(request, event, "events/session.html", context)
+    return render_event(request, event, "events/session.html", context)
 
 
+@event_view()
 def speaker_detail(request, event, speaker):
-    event = get_public_event(event, request.user)
     speaker = get_speaker(event, speaker)
     context = {"section": "programme", "speaker": speaker, "bio_html": render_markdown(speaker.bio)}
-    return _render_for_event(request, event, "events/speaker.html", context)
+    return render_event(request, event, "events/speaker.html", context)
 
 
 # -- exports --------------------------------------------------------------------------------------
@@ -113,26 +106,26 @@ def _download(content, content_type, filename) -> HttpResponse:
     return response
 
 
+@event_view()
 def programme_ics(request, event):
-    event = get_public_event(event, request.user)
     body = exports.calendar_ics(event, programme_sessions(event), _base_url(request))
     return _download(body, "text/calendar; charset=utf-8", f"{event.slug}.ics")
 
 
+@event_view()
 def session_ics(request, event, session_id):
-    event = get_public_event(event, request.user)
     session = get_session(event, session_id)
     body = exports.calendar_ics(event, [session], _base_url(request))
     return _download(body, "text/calendar; charset=utf-8", f"{event.slug}-{session.pk}.ics")
 
 
+@event_view()
 def schedule_xml(request, event):
-    event = get_public_event(event, request.user)
     body = exports.frab_xml(event, programme_sessions(event), _base_url(request))
     return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
+@event_view()
 def schedule_json(request, event):
-    event = get_public_event(event, request.user)
     document = exports.frab_schedule(event, programme_sessions(event), _base_url(request))
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})

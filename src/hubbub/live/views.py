@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
+from hubbub.core.eventviews import add_service_errors, event_view
 from hubbub.core.permissions import Action, policy
 from hubbub.core.text import plain_text
 from hubbub.events.models import Session
-from hubbub.events.services import get_public_event, session_now_in_room
+from hubbub.events.services import session_now_in_room
 
 from . import services
 from .extensions import attach_entry_extras, home_room
@@ -106,8 +107,8 @@ def _render_entries_area(request, event, order, session_filter, cursor) -> dict:
     }
 
 
+@event_view(section="live")
 def reader_page(request, event):
-    event = get_public_event(event, request.user)
     # Most readers are anonymous and see the same page: keep the whole page per stream position.
     shared = _sees_shared_page(request)
     page_key = (
@@ -150,8 +151,8 @@ def _mark_shared(request, response, event) -> None:
 
 
 @xframe_options_exempt
+@event_view(section="live")
 def embed_page(request, event):
-    event = get_public_event(event, request.user)
     response = render(request, "live/embed.html", _reader_context(request, event))
     response.embeddable = True  # the CSP middleware allows any site to frame this page
     if _sees_shared_page(request):
@@ -159,8 +160,8 @@ def embed_page(request, event):
     return response
 
 
+@event_view(section="live")
 def entry_detail(request, event, entry_id):
-    event = get_public_event(event, request.user)
     entry = services.get_entry(event, entry_id, request.user)
     attach_entry_extras([entry])
     return render(request, "live/entry.html", {"event": event, "entry": entry, "section": "live"})
@@ -190,8 +191,8 @@ def _default_session(request, event, sessions):
 
 
 @login_required
+@event_view(section="live")
 def console(request, event):
-    event = get_public_event(event, request.user)
     if not services.can_post(request.user, event):
         raise PermissionDenied(_("Only the event's reporting team can post updates."))
     sessions = _console_sessions(event)
@@ -214,7 +215,7 @@ def console(request, event):
                     client_token=form.cleaned_data["client_token"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if wants_json:
                     return JsonResponse(
@@ -288,17 +289,9 @@ def _entry_rights(request, event, entry) -> dict:
     }
 
 
-def _add_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
+@event_view(section="live")
 def edit_entry(request, event, entry_id):
-    event = get_public_event(event, request.user)
     entry = services.get_entry(event, entry_id, request.user)
     policy.require(request.user, Action.EDIT_ENTRY, event, entry)
     sessions = _console_sessions(event)
@@ -317,7 +310,7 @@ def edit_entry(request, event, entry_id):
                     image_alt=form.cleaned_data["image_alt"] if entry.image else None,
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved. Readers see the new version now."))
                 return redirect("live:console", event=event.slug)
@@ -340,8 +333,8 @@ def edit_entry(request, event, entry_id):
 
 
 @login_required
+@event_view(section="live")
 def delete_entry(request, event, entry_id):
-    event = get_public_event(event, request.user)
     entry = services.get_entry(event, entry_id, request.user)
     policy.require(request.user, Action.DELETE_ENTRY, event, entry)
     if request.method == "POST":
@@ -353,8 +346,8 @@ def delete_entry(request, event, entry_id):
 
 @login_required
 @require_POST
+@event_view(section="live")
 def pin_entry(request, event, entry_id):
-    event = get_public_event(event, request.user)
     entry = services.get_entry(event, entry_id, request.user)
     pin = request.POST.get("pinned", "1") == "1"
     services.do_pin_entry(entry, actor=request.user, pinned=pin)
@@ -363,9 +356,9 @@ def pin_entry(request, event, entry_id):
 
 
 @login_required
+@event_view(section="live")
 def review_queue(request, event):
     """The approval queue: moderated reporters' updates wait here for an editor."""
-    event = get_public_event(event, request.user)
     policy.require(request.user, Action.APPROVE_ENTRY, event)
     errors = {}
     if request.method == "POST":

@@ -5,39 +5,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, policy
 from hubbub.events.models import Session
-from hubbub.events.services import get_public_event
 
 from . import services
 from .forms import ApplicationForm, InvitationForm, TeamMessageForm, TeamSettingsForm
 from .models import Application, EventRole, Invitation
-
-
-def _render(request, event, template, context, status=200):
-    with timezone.override(event.tz):
-        return render(
-            request, template, {"event": event, "section": "team", **context}, status=status
-        )
-
-
-def _event_for(request, slug, action: Action):
-    event = get_public_event(slug, request.user)
-    policy.require(request.user, action, event)
-    return event
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _labelled_sessions(event):
@@ -53,8 +32,8 @@ def _labelled_sessions(event):
 
 # -- overview and settings -----------------------------------------------------------------------
 @login_required
+@event_view(Action.USE_TEAM_DESK, section="team")
 def overview(request, event):
-    event = _event_for(request, event, Action.USE_TEAM_DESK)
     manage = policy.can(request.user, Action.MANAGE_TEAM, event)
     found = services.team_settings(event)
     form = TeamSettingsForm(
@@ -70,7 +49,7 @@ def overview(request, event):
             try:
                 services.do_update_team_settings(event, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Team settings saved."))
                 return redirect("team:overview", event=event.slug)
@@ -82,7 +61,7 @@ def overview(request, event):
     )
     for grant in roles:
         grant.label = services.role_label(grant.role)
-    return _render(
+    return render_event(
         request,
         event,
         "team/overview.html",
@@ -92,8 +71,8 @@ def overview(request, event):
 
 
 # -- recruitment ---------------------------------------------------------------------------------
+@event_view(section="team")
 def join(request, event):
-    event = get_public_event(event, request.user)
     is_open = services.team_settings(event).recruitment_open
     sessions = _labelled_sessions(event) if is_open else []
     form = ApplicationForm(sessions=sessions)
@@ -112,18 +91,18 @@ def join(request, event):
                     session_ids=data["sessions"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
-                return _render(request, event, "team/join_thanks.html", {})
+                return render_event(request, event, "team/join_thanks.html", {})
         status = 422
-    return _render(
+    return render_event(
         request, event, "team/join.html", {"form": form, "is_open": is_open}, status=status
     )
 
 
 @login_required
+@event_view(Action.MANAGE_TEAM, section="team")
 def applications(request, event):
-    event = _event_for(request, event, Action.MANAGE_TEAM)
     if request.method == "POST":
         try:
             application = services.applications_for(event).get(pk=int(request.POST["application"]))
@@ -152,7 +131,7 @@ def applications(request, event):
     found = list(services.applications_for(event))
     pending = [a for a in found if a.status == Application.Status.PENDING]
     decided = [a for a in found if a.status != Application.Status.PENDING]
-    return _render(
+    return render_event(
         request,
         event,
         "team/applications.html",
@@ -166,8 +145,8 @@ def applications(request, event):
 
 # -- invitations ---------------------------------------------------------------------------------
 @login_required
+@event_view(Action.MANAGE_TEAM, section="team")
 def invitations(request, event):
-    event = _event_for(request, event, Action.MANAGE_TEAM)
     form = InvitationForm()
     link = None
     status = 200
@@ -179,7 +158,7 @@ def invitations(request, event):
                     event, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 link = request.build_absolute_uri(
                     reverse("team:invitation", kwargs={"event": event.slug, "key": key})
@@ -192,7 +171,7 @@ def invitations(request, event):
     for invitation in sent:
         invitation.label = services.role_label(invitation.role)
         invitation.expired = invitation.expires_at <= now
-    return _render(
+    return render_event(
         request,
         event,
         "team/invitations.html",
@@ -201,13 +180,13 @@ def invitations(request, event):
     )
 
 
+@event_view(section="team")
 def invitation(request, event, key):
-    event = get_public_event(event, request.user)
     try:
         found = services.check_invitation(event, key)
     except ValidationError as exc:
         status = 404 if exc.code == "unknown" else 410
-        return _render(
+        return render_event(
             request, event, "team/invitation.html", {"problem": exc.messages[0]}, status=status
         )
     if request.method == "POST":
@@ -216,7 +195,7 @@ def invitation(request, event, key):
         try:
             grant = services.do_use_invitation(event, key, user=request.user)
         except ValidationError as exc:
-            return _render(
+            return render_event(
                 request, event, "team/invitation.html", {"problem": exc.messages[0]}, status=410
             )
         messages.success(
@@ -226,7 +205,7 @@ def invitation(request, event, key):
         )
         return redirect("team:me", event=event.slug)
     here = request.get_full_path()
-    return _render(
+    return render_event(
         request,
         event,
         "team/invitation.html",
@@ -242,8 +221,8 @@ def invitation(request, event, key):
 
 # -- coverage ------------------------------------------------------------------------------------
 @login_required
+@event_view(Action.USE_TEAM_DESK, section="team")
 def coverage(request, event):
-    event = _event_for(request, event, Action.USE_TEAM_DESK)
     manage = policy.can(request.user, Action.MANAGE_TEAM, event)
     if request.method == "POST":
         policy.require(request.user, Action.MANAGE_TEAM, event)
@@ -266,7 +245,7 @@ def coverage(request, event):
         return redirect(reverse("team:coverage", kwargs={"event": event.slug}) + anchor)
     sessions = services.coverage_sessions(event)
     members = list(services.team_members(event)) if manage else []
-    return _render(
+    return render_event(
         request,
         event,
         "team/coverage.html",
@@ -280,10 +259,10 @@ def coverage(request, event):
 
 
 @login_required
+@event_view(Action.USE_TEAM_DESK, section="team")
 def me(request, event):
-    event = _event_for(request, event, Action.USE_TEAM_DESK)
     mine = services.my_sessions(event, request.user)
-    return _render(
+    return render_event(
         request,
         event,
         "team/me.html",
@@ -298,8 +277,8 @@ def me(request, event):
 
 # -- desk and audit ------------------------------------------------------------------------------
 @login_required
+@event_view(Action.USE_TEAM_DESK, section="team")
 def desk(request, event):
-    event = _event_for(request, event, Action.USE_TEAM_DESK)
     form = TeamMessageForm()
     status = 200
     if request.method == "POST":
@@ -310,12 +289,12 @@ def desk(request, event):
                     event, author=request.user, body=form.cleaned_data["body"]
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("team:desk", event=event.slug)
         status = 422
     found = services.team_messages(event)
-    return _render(
+    return render_event(
         request,
         event,
         "team/desk.html",
@@ -330,9 +309,9 @@ def desk(request, event):
 
 
 @login_required
+@event_view(Action.VIEW_AUDIT_LOG, section="team")
 def audit(request, event):
-    event = _event_for(request, event, Action.VIEW_AUDIT_LOG)
-    return _render(request, event, "team/audit.html", {"log": list(services.audit_log(event))})
+    return render_event(request, event, "team/audit.html", {"log": list(services.audit_log(event))})
 
 
 def _int(value):
