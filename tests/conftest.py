@@ -9,6 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hubbub.core.permissions import Role
 from hubbub.core.tokens import do_create_token
@@ -70,6 +73,21 @@ def reporter(event):
 @pytest.fixture
 def moderator(event):
     return _user_with_role(event, Role.MODERATOR)
+
+
+@pytest.fixture
+def page_queries():
+    """page_queries(client, url, **headers) -> the number of database queries a GET of ``url``
+    makes, with the render caches emptied first so that every page is built from scratch."""
+
+    def count(client, url, **headers) -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, headers=headers)
+        assert response.status_code == 200, (url, response.status_code)
+        return len(captured)
+
+    return count
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 from datetime import UTC
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from hubbub.blog.models import Category, Post, Tag
 
@@ -72,14 +70,7 @@ def test_search_page(client, event):
     assert "Housing strategy" in html and "1 result" in html
 
 
-def _count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_post_page_queries_do_not_grow_with_comments(client, event):
+def test_post_page_queries_do_not_grow_with_comments(client, event, page_queries):
     small, large = make_post(event, title="Small"), make_post(event, title="Large")
     for post, n in ((small, 20), (large, 200)):
         parent = None
@@ -87,7 +78,7 @@ def test_post_page_queries_do_not_grow_with_comments(client, event):
             comment = make_comment(post, name=f"Reader {i}", parent=parent if i % 3 else None)
             parent = comment if comment.depth < 2 else None
     client.get(small.get_absolute_url())  # warm the content type cache
-    assert _count_queries(client, small.get_absolute_url()) == _count_queries(
+    assert page_queries(client, small.get_absolute_url()) == page_queries(
         client, large.get_absolute_url()
     )
     assert "200 comments" in client.get(large.get_absolute_url()).content.decode()
