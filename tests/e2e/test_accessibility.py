@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from hubbub.events.models import Session
 
-pytestmark = pytest.mark.e2e
+from .axe import problems_on_pages
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
@@ -36,31 +36,12 @@ def demo_pages() -> list[str]:
     ]
 
 
-def readable(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']}")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
 def test_event_pages_have_no_axe_violations(demo_server, browser, viewport):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     width, height = viewport
     context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    problems = {}
     try:
-        for path in demo_pages():
-            page.goto(demo_server.base_url + path)
-            results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-            violations = results.response["violations"]
-            if violations:
-                problems[path] = readable(violations)
+        report = problems_on_pages(context.new_page(), demo_server.base_url, demo_pages())
     finally:
         context.close()
-    assert not problems, "\n\n".join(f"{path}\n{report}" for path, report in problems.items())
+    assert not report, report

@@ -10,10 +10,9 @@ from hubbub.core.permissions import Role
 
 from ..blog.helpers import make_comment, make_post
 from ..factories import EventFactory, UserFactory, grant
+from .axe import problems_on_pages
 
 pytestmark = pytest.mark.e2e
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 @pytest.fixture
@@ -78,17 +77,8 @@ def test_like_without_reload(setup, page):
     expect(article.get_by_role("button", name="Unlike")).to_be_visible()
 
 
-def readable(violations):
-    return "\n".join(
-        f"{v['id']}: {v['help']} at {[' '.join(n['target']) for n in v['nodes'][:3]]}"
-        for v in violations
-    )
-
-
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
 def test_post_page_and_moderation_queue_have_no_axe_violations(setup, browser, viewport):
-    from axe_playwright_python.sync_playwright import Axe
-
     server, post, event = setup["server"], setup["post"], setup["event"]
     top = make_comment(post, name="Ada", body="First")
     make_comment(post, name="Bea", body="A reply", parent=top, author_url="https://example.org")
@@ -96,17 +86,11 @@ def test_post_page_and_moderation_queue_have_no_axe_violations(setup, browser, v
     width, height = viewport
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
     sign_in(context, server, setup["moderator"])
-    page = context.new_page()
-    axe = Axe()
-    problems = {}
-    for path in [post.get_absolute_url(), f"/{event.slug}/comments/moderate/",
-                 f"/{event.slug}/blog/", "/search/?q=busy"]:  # fmt: skip
-        page.goto(server.base_url + path)
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        if results.response["violations"]:
-            problems[path] = readable(results.response["violations"])
+    paths = [post.get_absolute_url(), f"/{event.slug}/comments/moderate/",
+             f"/{event.slug}/blog/", "/search/?q=busy"]  # fmt: skip
+    report = problems_on_pages(context.new_page(), server.base_url, paths)
     context.close()
-    assert not problems, "\n\n".join(f"{p}\n{text}" for p, text in problems.items())
+    assert not report, report
 
 
 def test_like_count_and_approved_comment_reach_another_reader_live(setup, browser, page):
