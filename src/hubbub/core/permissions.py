@@ -42,6 +42,9 @@ class Action(StrEnum):
     RUN_UNCONFERENCE = "unconf.run"
     # The team's private message stream and the coverage plan (read-only for most).
     USE_TEAM_DESK = "team.desk"
+    # Organisation-wide: create events for the organisation and grant organisation roles.
+    CREATE_EVENT = "organisation.create_event"
+    MANAGE_ORGANISATION = "organisation.manage"
 
 
 ALL_ACTIONS = frozenset(Action)
@@ -70,6 +73,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         {Action.VIEW_DRAFT_EVENT, Action.MODERATE_COMMENTS, Action.USE_TEAM_DESK}
     ),
 }
+# Roles held on an organisation: what they allow on the organisation itself. On each of the
+# organisation's events an organisation admin also counts as organiser (see the team app's
+# role provider).
+ORGANISATION_ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    "admin": frozenset({Action.CREATE_EVENT, Action.MANAGE_ORGANISATION}),
+}
 # Reporters may edit and delete what they wrote themselves, and nothing else.
 ROLE_OWN_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.REPORTER: _OWN_ENTRY_ACTIONS,
@@ -86,6 +95,16 @@ def register_role_provider(provider: RoleProvider) -> None:
     """Add a source of roles; called once from an app's ``ready()``."""
     if provider not in _role_providers:
         _role_providers.append(provider)
+
+
+# (user, organisation) -> the names of the user's roles on that organisation.
+OrganisationRoleProvider = Callable[[object, object], Iterable[str]]
+_organisation_role_providers: list[OrganisationRoleProvider] = []
+
+
+def register_organisation_role_provider(provider: OrganisationRoleProvider) -> None:
+    if provider not in _organisation_role_providers:
+        _organisation_role_providers.append(provider)
 
 
 class EventPolicy:
@@ -115,6 +134,33 @@ class EventPolicy:
     def require(self, user, action: Action, event, obj=None) -> None:
         if not self.can(user, action, event, obj):
             raise PermissionDenied(f"You may not {action.value} on this event.")
+
+    def organisation_roles(self, user, organisation) -> frozenset[str]:
+        if user is None or not user.is_authenticated or organisation is None:
+            return frozenset()
+        cache = user.__dict__.setdefault("_hubbub_organisation_roles", {})
+        if organisation.pk not in cache:
+            cache[organisation.pk] = frozenset(
+                name
+                for provider in _organisation_role_providers
+                for name in provider(user, organisation)
+            )
+        return cache[organisation.pk]
+
+    def can_in_organisation(self, user, action: Action, organisation) -> bool:
+        """Organisation-wide rights, such as creating an event for the organisation."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        if user.is_superuser:
+            return True
+        return any(
+            action in ORGANISATION_ROLE_ACTIONS.get(role, ())
+            for role in self.organisation_roles(user, organisation)
+        )
+
+    def require_in_organisation(self, user, action: Action, organisation) -> None:
+        if not self.can_in_organisation(user, action, organisation):
+            raise PermissionDenied(f"You may not {action.value} for this organisation.")
 
     def has_any_role(self, user, event) -> bool:
         return bool(user is not None and user.is_authenticated and user.is_superuser) or bool(

@@ -2,7 +2,10 @@
 
 from django.contrib.auth import get_user_model
 
+from .organisations import do_grant_organisation_admin
 from .services import do_grant_role
+
+DEMO_ORGANISATION_ADMIN = "organiser"
 
 
 def load_demo_roles(demo) -> None:
@@ -12,3 +15,8 @@ def load_demo_roles(demo) -> None:
         for event in targets:
             # The demo events are long past: their demo roles must not lapse.
             do_grant_role(user=users[name], event=event, role=spec.role, expires_at=None)
+    # The demo organiser runs the demo organisation: they can create its next event.
+    for event in demo.events.values():
+        do_grant_organisation_admin(
+            user=users[DEMO_ORGANISATION_ADMIN], organisation=event.organisation
+        )

@@ -46,6 +46,40 @@ class EventRole(models.Model):
         return f"{self.user} — {self.role} — {self.event}"
 
 
+class OrganisationRole(models.Model):
+    """A person's role across every event of one organisation.
+
+    An organisation admin creates the organisation's events and acts as organiser on each of
+    them, past and future, without a grant per event.
+    """
+
+    class Kind(models.TextChoices):
+        ADMIN = "admin", _("Organisation admin")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_roles"
+    )
+    organisation = models.ForeignKey(
+        "events.Organisation", on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Kind.choices, default=Kind.ADMIN)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("organisation role")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_organisation_role_each"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.role} — {self.organisation}"
+
+
 class TeamSettings(models.Model):
     """Per-event settings of the reporting team."""
 
