@@ -28,8 +28,13 @@ def get_public_event(slug: str, user=None) -> Event:
     return event
 
 
-def check_session(*, event, starts_at, ends_at, room=None, session=None) -> None:
-    """Raise ValidationError naming the field when a session's time or room does not fit."""
+def check_session(
+    *, event, starts_at, ends_at, room=None, session=None, may_share_room_with=()
+) -> None:
+    """Raise ValidationError naming the field when a session's time or room does not fit.
+
+    ``may_share_room_with`` names kinds of session this one may sit inside in the same room
+    (an unconference topic inside the programme's own unconference session)."""
     errors: dict[str, list[str]] = {}
     if starts_at is None:
         errors.setdefault("starts_at", []).append(_("Give the start time."))
@@ -56,7 +61,9 @@ def check_session(*, event, starts_at, ends_at, room=None, session=None) -> None
         if room is not None and room.event_id != event.pk:
             errors.setdefault("room", []).append(_("That room belongs to another event."))
     if room is not None and not errors:
-        clash = find_room_clash(room, starts_at, ends_at, exclude=session)
+        clash = find_room_clash(
+            room, starts_at, ends_at, exclude=session, ignore_kinds=may_share_room_with
+        )
         if clash is not None:
             local = timezone.localtime(clash.starts_at, event.tz if event else None)
             errors.setdefault("room", []).append(
@@ -67,10 +74,14 @@ def check_session(*, event, starts_at, ends_at, room=None, session=None) -> None
         raise ValidationError(errors)
 
 
-def find_room_clash(room: Room, starts_at, ends_at, exclude: Session | None = None):
+def find_room_clash(
+    room: Room, starts_at, ends_at, exclude: Session | None = None, ignore_kinds=()
+):
     clashes = Session.objects.filter(room=room, starts_at__lt=ends_at, ends_at__gt=starts_at)
     if exclude is not None and exclude.pk:
         clashes = clashes.exclude(pk=exclude.pk)
+    if ignore_kinds:
+        clashes = clashes.exclude(kind__in=ignore_kinds)
     return clashes.order_by("starts_at").first()
 
 
@@ -92,12 +103,18 @@ def find_overlaps(slots):
 
 
 @transaction.atomic
-def do_create_session(*, event: Event, speakers=(), **fields) -> Session:
+def do_create_session(*, event: Event, speakers=(), may_share_room_with=(), **fields) -> Session:
     session = Session(event=event, **fields)
     check_session(
-        event=event, starts_at=session.starts_at, ends_at=session.ends_at, room=session.room
+        event=event,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        room=session.room,
+        may_share_room_with=may_share_room_with,
     )
-    session.full_clean(exclude=["event", "speakers"], validate_constraints=False)
+    # The model's clean() is check_session, run above with the room sharing allowed here.
+    session.clean_fields(exclude=["event", "speakers"])
+    session.validate_unique(exclude=["event", "speakers"])
     session.save()
     if speakers:
         session.speakers.set(speakers)
@@ -105,7 +122,8 @@ def do_create_session(*, event: Event, speakers=(), **fields) -> Session:
 
 
 @transaction.atomic
-def do_update_session(session: Session, **fields) -> Session:
+def do_update_session(session: Session, *, may_share_room_with=(), **fields) -> Session:
+    """Change a session's fields, moving it in time or room too; checked as on creation."""
     for name, value in fields.items():
         setattr(session, name, value)
     check_session(
@@ -114,9 +132,16 @@ def do_update_session(session: Session, **fields) -> Session:
         ends_at=session.ends_at,
         room=session.room,
         session=session,
+        may_share_room_with=may_share_room_with,
     )
     session.save()
     return session
+
+
+@transaction.atomic
+def do_delete_session(session: Session) -> None:
+    """Take a session off the programme (its speakers stay, for other sessions)."""
+    session.delete()
 
 
 def programme_sessions(event: Event):
