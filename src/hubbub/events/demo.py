@@ -290,7 +290,8 @@ DEMO_PITCHES = [
 def _load_unconference(event: Event) -> None:
     """The afternoon's open space: its rounds, the seminar rooms, and a few pitched topics."""
     from hubbub.unconf.models import Unconference
-    from hubbub.unconf.services import do_set_up_unconference, do_submit_pitch
+    from hubbub.unconf.services.pitches import do_submit_pitch
+    from hubbub.unconf.services.setup import do_set_up_unconference
 
     if Unconference.objects.filter(event=event).exists():
         return

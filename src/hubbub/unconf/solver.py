@@ -27,8 +27,8 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import sys
 import random
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
