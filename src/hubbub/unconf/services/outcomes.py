@@ -49,10 +49,7 @@ def may_record_outcome(pitch: Pitch, *, user=None, voter=None, token=None) -> bo
     """The event's reporting team, the assigned note-taker, the host's own device or account,
     or anyone with the note-taker's link."""
     event = pitch.unconference.event
-    if user is not None and (
-        policy.can(user, Action.POST_ENTRY, event)
-        or policy.can(user, Action.POST_ENTRY_FOR_REVIEW, event)
-    ):
+    if user is not None and policy.can(user, Action.RECORD_OUTCOME, event):
         return True
     outcome = Outcome.objects.filter(pitch=pitch).first()
     if user is not None and outcome is not None and outcome.note_taker_id == user.pk:
