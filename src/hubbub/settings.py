@@ -284,6 +284,18 @@ HUBBUB_DISALLOWED_WORDS = [
     w.strip() for w in os.environ.get("HUBBUB_DISALLOWED_WORDS", "").split(",") if w.strip()
 ]
 
+# Unconference. New device identities (delegates marking or pitching without an account) per
+# network address and per event, each an hour: a venue's Wi-Fi puts hundreds of honest
+# delegates behind one address, so the address allowance is generous.
+HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS = int(
+    os.environ.get("HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS", "300")
+)
+HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT = int(
+    os.environ.get("HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT", "3000")
+)
+# Seconds the console's placement may search before taking the best plan found.
+HUBBUB_UNCONF_TIME_LIMIT = float(os.environ.get("HUBBUB_UNCONF_TIME_LIMIT", "10"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -18,9 +18,15 @@ EXPECTED: dict[str, set[Action]] = {
     "editor": {
         A.VIEW_DRAFT_EVENT, A.POST_ENTRY, A.EDIT_ENTRY, A.DELETE_ENTRY, A.PIN_ENTRY,
         A.MARK_KEY_MOMENT, A.MODERATE_COMMENTS, A.APPROVE_ENTRY, A.USE_TEAM_DESK,
+        A.RECORD_OUTCOME, A.PUBLISH_OUTCOME, A.PUBLISH_OWN_OUTCOME,
     },
-    "reporter": {A.VIEW_DRAFT_EVENT, A.POST_ENTRY, A.USE_TEAM_DESK},
-    "moderated_reporter": {A.VIEW_DRAFT_EVENT, A.POST_ENTRY_FOR_REVIEW, A.USE_TEAM_DESK},
+    "reporter": {
+        A.VIEW_DRAFT_EVENT, A.POST_ENTRY, A.USE_TEAM_DESK, A.RECORD_OUTCOME,
+        A.PUBLISH_OWN_OUTCOME,
+    },
+    "moderated_reporter": {
+        A.VIEW_DRAFT_EVENT, A.POST_ENTRY_FOR_REVIEW, A.USE_TEAM_DESK, A.RECORD_OUTCOME,
+    },
     "moderator": {A.VIEW_DRAFT_EVENT, A.MODERATE_COMMENTS, A.USE_TEAM_DESK},
     "none": set(),
     "superuser": set(Action),

@@ -2,14 +2,11 @@
 facilitator places them from the console, and the board updates live without a reload."""
 
 import re
-from datetime import datetime
 
 import pytest
 from playwright.sync_api import expect
 
-from hubbub.core.permissions import Role
-from hubbub.unconf.models import Slot, Unconference
-from tests.factories import LONDON, EventFactory, RoomFactory, UserFactory, grant
+from tests.unconf.factories import make_unconference
 
 pytestmark = pytest.mark.e2e
 
@@ -19,26 +16,12 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 @pytest.fixture
 def unconference(transactional_db):
-    event = EventFactory(status="live")
-    organiser = UserFactory(username="olu")
-    grant(organiser, event, Role.ORGANISER)
-    rooms = [
-        RoomFactory(event=event, name="Council Chamber", capacity=40, order=0),
-        RoomFactory(event=event, name="Committee Room", capacity=12, order=1),
-    ]
-    unconference = Unconference.objects.create(
-        event=event, state=Unconference.State.RUNNING, pitching_open=True, voting_open=True
+    built = make_unconference(
+        rooms=(("Council Chamber", 40), ("Committee Room", 12)),
+        event_fields={"status": "live"},
+        organiser_fields={"username": "olu"},
     )
-    unconference.rooms.set(rooms)
-    day = datetime.combine(event.starts_on, datetime.min.time(), tzinfo=LONDON)
-    for n in range(2):
-        Slot.objects.create(
-            unconference=unconference,
-            label=f"Round {n + 1}",
-            starts_at=day.replace(hour=14 + n),
-            ends_at=day.replace(hour=14 + n, minute=50),
-        )
-    return unconference
+    return built.u
 
 
 def readable(violations: list[dict]) -> str:

@@ -179,6 +179,88 @@ def test_do_create_session_saves_a_valid_session_with_speakers(event):
     assert list(session.speakers.all()) == [speaker]
 
 
+def test_do_create_session_refuses_a_bad_field_and_saves_nothing(event):
+    with pytest.raises(ValidationError) as error:
+        services.do_create_session(
+            event=event,
+            title="x" * 201,
+            starts_at=at(event.starts_on, 14),
+            ends_at=at(event.starts_on, 15),
+        )
+    assert "title" in error.value.message_dict
+    assert not Session.objects.exists()
+
+
+def open_space(event):
+    """The programme's own unconference session, in a room, 13:00 to 16:00."""
+    room = RoomFactory(event=event)
+    return services.do_create_session(
+        event=event,
+        title="Open space",
+        kind=Session.Kind.UNCONFERENCE,
+        starts_at=at(event.starts_on, 13),
+        ends_at=at(event.starts_on, 16),
+        room=room,
+    )
+
+
+def test_do_create_session_may_sit_inside_a_session_of_a_kind_it_names(event):
+    space = open_space(event)
+    topic = {
+        "event": event,
+        "title": "Shared services",
+        "kind": Session.Kind.UNCONFERENCE,
+        "starts_at": at(event.starts_on, 14),
+        "ends_at": at(event.starts_on, 15),
+        "room": space.room,
+    }
+    with pytest.raises(ValidationError) as error:
+        services.do_create_session(**topic)
+    assert "Open space" in error.value.message_dict["room"][0]
+
+    inside = services.do_create_session(**topic, may_share_room_with=[Session.Kind.UNCONFERENCE])
+    assert inside.pk and inside.room == space.room
+
+
+def test_do_create_session_sharing_a_room_still_clashes_with_other_kinds(event):
+    talk = SessionFactory(event=event, hour=10)
+    with pytest.raises(ValidationError) as error:
+        services.do_create_session(
+            event=event,
+            title="Squeezed in",
+            kind=Session.Kind.UNCONFERENCE,
+            starts_at=talk.starts_at,
+            ends_at=talk.ends_at,
+            room=talk.room,
+            may_share_room_with=[Session.Kind.UNCONFERENCE],
+        )
+    assert "room" in error.value.message_dict
+    assert not Session.objects.filter(title="Squeezed in").exists()
+
+
+def test_do_update_session_moves_a_session_and_checks_the_new_time_and_room(event):
+    talk = SessionFactory(event=event, hour=10)
+    other = SessionFactory(event=event, hour=12)
+    moved = services.do_update_session(
+        other, starts_at=at(event.starts_on, 15), ends_at=at(event.starts_on, 16), room=talk.room
+    )
+    moved.refresh_from_db()
+    assert (moved.starts_at, moved.room) == (at(event.starts_on, 15), talk.room)
+
+    with pytest.raises(ValidationError) as error:
+        services.do_update_session(moved, starts_at=talk.starts_at, ends_at=talk.ends_at)
+    assert "room" in error.value.message_dict
+    moved.refresh_from_db()
+    assert moved.starts_at == at(event.starts_on, 15)
+
+
+def test_do_delete_session_takes_it_off_the_programme(event):
+    talk = SessionFactory(event=event, hour=10)
+    keep = SessionFactory(event=event, hour=12)
+    services.do_delete_session(talk)
+    assert list(services.programme_sessions(event)) == [keep]
+
+
 def test_session_full_clean_reports_a_clash_on_the_room_field(event):
     existing = SessionFactory(event=event, hour=10)
     clashing = Session(

@@ -1,66 +1,31 @@
 """Unconference pages: who may do what, the device cookie, bad input, and what the pages show."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+import hubbub.unconf as unconf_package
 from hubbub.core.permissions import Role
 from hubbub.events.models import Session
-from hubbub.unconf import services
-from hubbub.unconf.models import Outcome, Pitch, Slot, Unconference, Vote
-from tests.factories import LONDON, EventFactory, RoomFactory, SessionFactory, UserFactory, grant
+from hubbub.unconf.device import DEVICE_COOKIE
+from hubbub.unconf.models import Outcome, Pitch, Unconference, Vote
+from hubbub.unconf.services.access import RATE_LIMITS
+from hubbub.unconf.services.interest import do_set_marks
+from hubbub.unconf.services.outcomes import do_save_outcome, notes_token
+from hubbub.unconf.services.pitches import do_next_pitch
+from hubbub.unconf.services.placement import do_move_pitch, do_place_topics
+from tests.factories import EventFactory, RoomFactory, SessionFactory, UserFactory, grant
+from tests.unconf.factories import make_unconference, pitch
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATES = Path(services.__file__).parent / "templates"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def s():
-    """An event with a running unconference: two rooms, two slots, an organiser."""
-    event = EventFactory()
-    organiser = UserFactory()
-    grant(organiser, event, Role.ORGANISER)
-    rooms = [
-        RoomFactory(event=event, name="Room A", capacity=30, order=0),
-        RoomFactory(event=event, name="Room B", capacity=20, order=1),
-    ]
-    unconference = Unconference.objects.create(
-        event=event, state=Unconference.State.RUNNING, pitching_open=True, voting_open=True
-    )
-    unconference.rooms.set(rooms)
-    day = datetime.combine(event.starts_on, datetime.min.time(), tzinfo=LONDON)
-    slots = [
-        Slot.objects.create(
-            unconference=unconference,
-            label=f"Round {n + 1}",
-            starts_at=day.replace(hour=14 + n),
-            ends_at=day.replace(hour=14 + n, minute=50),
-        )
-        for n in range(2)
-    ]
-    base = f"/{event.slug}/unconference/"
-    return SimpleNamespace(
-        event=event, organiser=organiser, rooms=rooms, slots=slots, u=unconference, base=base
-    )
-
-
-def add_pitch(s, topic, host=None):
-    return services.do_submit_pitch(
-        s.u, topic=topic, host_name=f"{topic} host", host_key=host or f"d:{topic}"
-    )
+TEMPLATES = Path(unconf_package.__file__).parent / "templates"
 
 
 def text(response) -> str:
@@ -74,7 +39,7 @@ def test_anyone_can_pitch_without_an_account(client, s):
     page = text(form)
     for label in ("Topic", "One-line description", "Your name"):
         assert f">{label}</label>" in page
-    assert services.DEVICE_COOKIE in form.cookies
+    assert DEVICE_COOKIE in form.cookies
 
     response = client.post(
         s.base + "pitch",
@@ -85,7 +50,7 @@ def test_anyone_can_pitch_without_an_account(client, s):
     made = Pitch.objects.get()
     assert (made.topic, made.host_name, made.host_user) == ("Shared services", "Asha", None)
     # The host is known by the device that sent the pitch.
-    device = client.cookies[services.DEVICE_COOKIE].value
+    device = client.cookies[DEVICE_COOKIE].value
     assert made.host_key.startswith("d:") and made.host_key[2:] in device
 
 
@@ -113,12 +78,12 @@ def test_a_pitch_without_the_device_cookie_is_not_saved(client, s):
     response = client.post(s.base + "pitch", {"topic": "No cookie", "host_name": "Me"})
     assert "did not send its cookie" in text(response)
     assert not Pitch.objects.exists()
-    assert services.DEVICE_COOKIE in response.cookies  # so the second try works
+    assert DEVICE_COOKIE in response.cookies  # so the second try works
 
 
 def test_too_many_pitches_from_one_phone_get_a_friendly_429(client, s):
     client.get(s.base + "pitch")
-    limit = services.RATE_LIMITS["pitch"][0][0]
+    limit = RATE_LIMITS["pitch"][0][0]
     for n in range(limit):
         client.post(s.base + "pitch", {"topic": f"Topic {n}", "host_name": "Me"})
     response = client.post(s.base + "pitch", {"topic": "One too many", "host_name": "Me"})
@@ -130,12 +95,12 @@ def test_too_many_pitches_from_one_phone_get_a_friendly_429(client, s):
 
 # -- marking topics -----------------------------------------------------------------------------
 def test_anonymous_delegates_mark_topics_by_device(client, s):
-    a, b = add_pitch(s, "Housing"), add_pitch(s, "Parks")
+    a, b = pitch(s.u, "Housing"), pitch(s.u, "Parks")
     page = client.get(s.base + "topics")
     assert 'type="checkbox" name="topics"' in text(page)
     client.post(s.base + "topics", {"topics": [a.pk, b.pk]})
     client.post(s.base + "topics", {"topics": [b.pk]})
-    device = client.cookies[services.DEVICE_COOKIE].value
+    device = client.cookies[DEVICE_COOKIE].value
 
     # The same phone changed its marks; a second phone adds its own.
     other = Client()
@@ -147,13 +112,13 @@ def test_anonymous_delegates_mark_topics_by_device(client, s):
 
     # A forged or tampered cookie is a new device with no marks, never someone else's.
     forger = Client()
-    forger.cookies[services.DEVICE_COOKIE] = device[:-2] + "xx"
+    forger.cookies[DEVICE_COOKIE] = device[:-2] + "xx"
     response = forger.get(s.base + "topics")
     assert "checked" not in text(response)
 
 
 def test_signed_in_delegates_mark_topics_by_account(client, s):
-    a = add_pitch(s, "Housing")
+    a = pitch(s.u, "Housing")
     user = UserFactory()
     client.force_login(user)
     client.get(s.base + "topics")
@@ -164,7 +129,7 @@ def test_signed_in_delegates_mark_topics_by_account(client, s):
 def test_marking_over_the_cap_says_so_and_changes_nothing(client, s):
     s.u.vote_cap = 1
     s.u.save()
-    a, b = add_pitch(s, "Housing"), add_pitch(s, "Parks")
+    a, b = pitch(s.u, "Housing"), pitch(s.u, "Parks")
     client.get(s.base + "topics")
     response = client.post(s.base + "topics", {"topics": [a.pk, b.pk]})
     assert response.status_code == 200
@@ -175,7 +140,7 @@ def test_marking_over_the_cap_says_so_and_changes_nothing(client, s):
 
 
 def test_marking_unknown_topics_or_when_closed(client, s):
-    a = add_pitch(s, "Housing")
+    a = pitch(s.u, "Housing")
     client.get(s.base + "topics")
     response = client.post(s.base + "topics", {"topics": [a.pk, 999999]})
     assert "Select a valid choice" in text(response) or "no longer in play" in text(response)
@@ -211,7 +176,7 @@ def test_only_organisers_see_the_console(client, s, path):
 
 @pytest.mark.parametrize(("path", "data"), CONSOLE_POSTS)
 def test_only_organisers_act_in_the_console(client, s, path, data):
-    add_pitch(s, "Housing")
+    pitch(s.u, "Housing")
     reporter = UserFactory()
     grant(reporter, s.event, Role.REPORTER)
     client.force_login(reporter)
@@ -226,8 +191,8 @@ def test_only_organisers_act_in_the_console(client, s, path, data):
 
 
 def test_console_runs_the_solver_and_reports_the_result(client, s):
-    a = add_pitch(s, "Housing")
-    services.do_set_marks(s.u, voter="d:v", pitch_ids=[a.pk])
+    a = pitch(s.u, "Housing")
+    do_set_marks(s.u, voter="d:v", pitch_ids=[a.pk])
     client.force_login(s.organiser)
     response = client.post(s.base + "console/place", follow=True)
     page = text(response)
@@ -239,8 +204,8 @@ def test_console_runs_the_solver_and_reports_the_result(client, s):
 
 
 def test_console_move_clash_shows_the_error_on_the_field(client, s):
-    a, b = add_pitch(s, "Housing"), add_pitch(s, "Parks")
-    services.do_move_pitch(a, actor=s.organiser, room=s.rooms[0], slot=s.slots[0])
+    a, b = pitch(s.u, "Housing"), pitch(s.u, "Parks")
+    do_move_pitch(a, actor=s.organiser, room=s.rooms[0], slot=s.slots[0])
     client.force_login(s.organiser)
     response = client.post(
         f"{s.base}console/topics/{b.pk}/",
@@ -253,8 +218,8 @@ def test_console_move_clash_shows_the_error_on_the_field(client, s):
 
 
 def test_console_merges_duplicates(client, s):
-    a, b = add_pitch(s, "Housing"), add_pitch(s, "Homes")
-    services.do_set_marks(s.u, voter="d:v", pitch_ids=[a.pk, b.pk])
+    a, b = pitch(s.u, "Housing"), pitch(s.u, "Homes")
+    do_set_marks(s.u, voter="d:v", pitch_ids=[a.pk, b.pk])
     client.force_login(s.organiser)
     response = client.post(f"{s.base}console/topics/{b.pk}/", {"action": "merge", "into": a.pk})
     assert response.status_code == 302
@@ -309,20 +274,10 @@ def test_unknown_ids_and_events_are_404(client, s):
     assert client.get(f"{s.base}console/topics/999999/").status_code == 404
     assert client.post(f"{s.base}console/slots/999999/delete").status_code == 404
     assert client.get("/no-such-event/unconference/").status_code == 404
-    other = make_other_unconference()
-    foreign = add_pitch(other, "Elsewhere")
+    other = make_unconference()
+    foreign = pitch(other.u, "Elsewhere")
     assert client.get(f"{s.base}topics/{foreign.pk}/").status_code == 404
     assert client.get(f"{s.base}console/topics/{foreign.pk}/").status_code == 404
-
-
-def make_other_unconference():
-    event = EventFactory()
-    return SimpleNamespace(
-        event=event,
-        u=Unconference.objects.create(
-            event=event, state=Unconference.State.RUNNING, pitching_open=True
-        ),
-    )
 
 
 def test_an_event_without_an_unconference_has_no_page_and_no_link(client):
@@ -339,8 +294,8 @@ def test_event_pages_link_to_the_unconference(client, s):
 
 # -- board, projector, what's on, topics ----------------------------------------------------------
 def test_board_shows_rooms_and_slots_and_listens_to_the_stream(client, s):
-    a = add_pitch(s, "Housing")
-    services.do_move_pitch(a, actor=s.organiser, room=s.rooms[1], slot=s.slots[0])
+    a = pitch(s.u, "Housing")
+    do_move_pitch(a, actor=s.organiser, room=s.rooms[1], slot=s.slots[0])
     page = text(client.get(s.base + "board"))
     assert '<th scope="col">Room A' in page and '<th scope="col">Room B' in page
     assert "Round 1" in page and "Round 2" in page and "14:00" in page
@@ -356,19 +311,19 @@ def test_board_query_count_does_not_grow_with_topics(client, s):
             assert client.get(s.base + "board").status_code == 200
         return len(queries)
 
-    add_pitch(s, "Solo")
+    pitch(s.u, "Solo")
     few = count()
     for n in range(3):
-        p = add_pitch(s, f"Topic {n}")
+        p = pitch(s.u, f"Topic {n}")
         if n < 3:
-            services.do_move_pitch(p, actor=s.organiser, room=s.rooms[n % 2], slot=s.slots[n // 2])
+            do_move_pitch(p, actor=s.organiser, room=s.rooms[n % 2], slot=s.slots[n // 2])
     assert count() == few
 
 
 def test_projector_shows_the_link_qr_code_and_queue(client, s):
-    add_pitch(s, "Housing")
-    services.do_next_pitch(s.u, actor=s.organiser)
-    add_pitch(s, "Parks")
+    pitch(s.u, "Housing")
+    do_next_pitch(s.u, actor=s.organiser)
+    pitch(s.u, "Parks")
     page = text(client.get(s.base + "projector"))
     assert f"testserver/{s.event.slug}/unconference/pitch" in page
     assert '<svg role="img" aria-label="QR code for' in page
@@ -378,12 +333,12 @@ def test_projector_shows_the_link_qr_code_and_queue(client, s):
 
 
 def test_whats_on_now_lists_rooms(client, s, monkeypatch):
-    a = add_pitch(s, "Housing")
-    services.do_move_pitch(a, actor=s.organiser, room=s.rooms[1], slot=s.slots[0])
+    a = pitch(s.u, "Housing")
+    do_move_pitch(a, actor=s.organiser, room=s.rooms[1], slot=s.slots[0])
     page = text(client.get(s.base + "now"))
     assert "Coming up next" in page and "Housing" in page and "Room B" in page
     during = s.slots[0].starts_at + timedelta(minutes=5)
-    monkeypatch.setattr(services.timezone, "now", lambda: during)
+    monkeypatch.setattr(timezone, "now", lambda: during)
     page = text(client.get(s.base + "now"))
     assert "On now" in page and "Housing" in page
 
@@ -405,15 +360,15 @@ def test_the_host_takes_notes_from_the_phone_that_pitched(client, s):
     assert stranger.get(notes).status_code == 302  # to sign in
     assert "Rents." not in text(stranger.get(f"{s.base}topics/{topic.pk}/"))
     # The note-taker's link works on any phone.
-    key = services.notes_token(topic)
+    key = notes_token(topic)
     assert stranger.get(f"{notes}?key={key}").status_code == 200
 
 
 def test_an_editor_publishes_notes_from_the_console_page(client, s):
-    a = add_pitch(s, "Housing")
-    services.do_place_topics(s.u, actor=s.organiser)
+    a = pitch(s.u, "Housing")
+    do_place_topics(s.u, actor=s.organiser)
     a.refresh_from_db()
-    services.do_save_outcome(a, discussed="Rents.", decisions="Act.", actions="Write — Asha")
+    do_save_outcome(a, discussed="Rents.", decisions="Act.", actions="Write — Asha")
     client.force_login(s.organiser)
     response = client.post(f"{s.base}console/topics/{a.pk}/", {"action": "publish"})
     assert response.status_code == 302

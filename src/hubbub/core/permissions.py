@@ -40,6 +40,11 @@ class Action(StrEnum):
     MARK_KEY_MOMENT = "entry.key_moment"
     MODERATE_COMMENTS = "comment.moderate"
     RUN_UNCONFERENCE = "unconf.run"
+    # Take notes on any unconference topic; publish any topic's notes on the live blog, or
+    # (own) the notes one recorded oneself.
+    RECORD_OUTCOME = "unconf.record_outcome"
+    PUBLISH_OUTCOME = "unconf.publish_outcome"
+    PUBLISH_OWN_OUTCOME = "unconf.publish_own_outcome"
     # The team's private message stream and the coverage plan (read-only for most).
     USE_TEAM_DESK = "team.desk"
     # Organisation-wide: create events for the organisation and grant organisation roles.
@@ -63,11 +68,27 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MODERATE_COMMENTS,
             Action.APPROVE_ENTRY,
             Action.USE_TEAM_DESK,
+            Action.RECORD_OUTCOME,
+            Action.PUBLISH_OUTCOME,
+            Action.PUBLISH_OWN_OUTCOME,
         }
     ),
-    Role.REPORTER: frozenset({Action.VIEW_DRAFT_EVENT, Action.POST_ENTRY, Action.USE_TEAM_DESK}),
+    Role.REPORTER: frozenset(
+        {
+            Action.VIEW_DRAFT_EVENT,
+            Action.POST_ENTRY,
+            Action.USE_TEAM_DESK,
+            Action.RECORD_OUTCOME,
+            Action.PUBLISH_OWN_OUTCOME,
+        }
+    ),
     Role.MODERATED_REPORTER: frozenset(
-        {Action.VIEW_DRAFT_EVENT, Action.POST_ENTRY_FOR_REVIEW, Action.USE_TEAM_DESK}
+        {
+            Action.VIEW_DRAFT_EVENT,
+            Action.POST_ENTRY_FOR_REVIEW,
+            Action.USE_TEAM_DESK,
+            Action.RECORD_OUTCOME,
+        }
     ),
     Role.MODERATOR: frozenset(
         {Action.VIEW_DRAFT_EVENT, Action.MODERATE_COMMENTS, Action.USE_TEAM_DESK}

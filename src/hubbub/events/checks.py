@@ -11,8 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
-def check_session(*, event, starts_at, ends_at, room=None, session=None) -> None:
-    """Raise ValidationError naming the field when a session's time or room does not fit."""
+def check_session(
+    *, event, starts_at, ends_at, room=None, session=None, may_share_room_with=()
+) -> None:
+    """Raise ValidationError naming the field when a session's time or room does not fit.
+
+    ``may_share_room_with`` names kinds of session this one may sit inside in the same room
+    (an unconference topic inside the programme's own unconference session)."""
     errors: dict[str, list[str]] = {}
     if starts_at is None:
         errors.setdefault("starts_at", []).append(_("Give the start time."))
@@ -39,7 +44,9 @@ def check_session(*, event, starts_at, ends_at, room=None, session=None) -> None
         if room is not None and room.event_id != event.pk:
             errors.setdefault("room", []).append(_("That room belongs to another event."))
     if room is not None and not errors:
-        clash = find_room_clash(room, starts_at, ends_at, exclude=session)
+        clash = find_room_clash(
+            room, starts_at, ends_at, exclude=session, ignore_kinds=may_share_room_with
+        )
         if clash is not None:
             local = timezone.localtime(clash.starts_at, event.tz if event else None)
             errors.setdefault("room", []).append(
@@ -50,11 +57,13 @@ def check_session(*, event, starts_at, ends_at, room=None, session=None) -> None
         raise ValidationError(errors)
 
 
-def find_room_clash(room, starts_at, ends_at, exclude=None):
+def find_room_clash(room, starts_at, ends_at, exclude=None, ignore_kinds=()):
     """The earliest saved session in ``room`` that overlaps the given times, if any."""
     clashes = room.sessions.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
     if exclude is not None and exclude.pk:
         clashes = clashes.exclude(pk=exclude.pk)
+    if ignore_kinds:
+        clashes = clashes.exclude(kind__in=ignore_kinds)
     return clashes.order_by("starts_at").first()
 
 

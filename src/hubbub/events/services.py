@@ -29,12 +29,18 @@ def get_public_event(slug: str, user=None) -> Event:
 
 
 @transaction.atomic
-def do_create_session(*, event: Event, speakers=(), **fields) -> Session:
+def do_create_session(*, event: Event, speakers=(), may_share_room_with=(), **fields) -> Session:
     session = Session(event=event, **fields)
     check_session(
-        event=event, starts_at=session.starts_at, ends_at=session.ends_at, room=session.room
+        event=event,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        room=session.room,
+        may_share_room_with=may_share_room_with,
     )
-    session.full_clean(exclude=["event", "speakers"], validate_constraints=False)
+    # The model's clean() is check_session, run above with the room sharing allowed here.
+    session.clean_fields(exclude=["event", "speakers"])
+    session.validate_unique(exclude=["event", "speakers"])
     session.save()
     if speakers:
         session.speakers.set(speakers)
@@ -42,7 +48,8 @@ def do_create_session(*, event: Event, speakers=(), **fields) -> Session:
 
 
 @transaction.atomic
-def do_update_session(session: Session, **fields) -> Session:
+def do_update_session(session: Session, *, may_share_room_with=(), **fields) -> Session:
+    """Change a session's fields, moving it in time or room too; checked as on creation."""
     for name, value in fields.items():
         setattr(session, name, value)
     check_session(
@@ -51,9 +58,16 @@ def do_update_session(session: Session, **fields) -> Session:
         ends_at=session.ends_at,
         room=session.room,
         session=session,
+        may_share_room_with=may_share_room_with,
     )
     session.save()
     return session
+
+
+@transaction.atomic
+def do_delete_session(session: Session) -> None:
+    """Take a session off the programme (its speakers stay, for other sessions)."""
+    session.delete()
 
 
 def programme_sessions(event: Event):

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from hubbub.events.models import Session
 
 from .models import Unconference
-from .services import do_set_up_unconference, do_submit_pitch
+from .services.pitches import do_submit_pitch
+from .services.setup import do_set_up_unconference
 
 DEMO_EVENT = "all-change-2011"
 

@@ -1,4 +1,4 @@
-"""Forms parse input; the checks that matter live in services.py (and come back as field errors)."""
+"""Forms parse input; the checks that matter live in services/ (and come back as field errors)."""
 
 from datetime import datetime
 
@@ -91,6 +91,14 @@ class SetupForm(forms.Form):
     )
     countdown_seconds = forms.IntegerField(
         label=_("Seconds per pitch"), min_value=10, max_value=600, initial=60
+    )
+    marking_needs_account = forms.BooleanField(
+        label=_("Delegates sign in to mark topics"),
+        required=False,
+        help_text=_(
+            "Leave unticked to let delegates mark topics from their phone without an account "
+            "(one set of marks per browser)."
+        ),
     )
 
     def __init__(self, *args, event, rooms, sessions, **kwargs):

@@ -1,7 +1,7 @@
 """The unconference: topics pitched on the day, the interest delegates mark in them, where they
 are placed (room × slot), and what each topic's note-taker records afterwards.
 
-Logic lives in ``services.py``; these models carry fields, constraints and small properties.
+Logic lives in ``services/``; these models carry fields, constraints and small properties.
 """
 
 from django.conf import settings
@@ -38,6 +38,15 @@ class Unconference(models.Model):
         blank=True,
         validators=[MinValueValidator(1)],
         help_text=_("Leave empty for no limit."),
+    )
+    # Marks count by account only: for events where anonymous marking is not trusted enough.
+    marking_needs_account = models.BooleanField(
+        _("delegates sign in to mark topics"),
+        default=False,
+        help_text=_(
+            "Without this, delegates mark topics from their phone without an account, one "
+            "set of marks per browser."
+        ),
     )
     countdown_seconds = models.PositiveSmallIntegerField(
         _("seconds per pitch"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import console_views, views
 
 app_name = "unconf"
 
@@ -13,13 +13,13 @@ urlpatterns = [
     path("projector", views.projector, name="projector"),
     path("topics/<int:pitch_id>/", views.topic, name="topic"),
     path("topics/<int:pitch_id>/notes", views.notes, name="notes"),
-    path("console/", views.console, name="console"),
-    path("console/settings", views.setup, name="setup"),
-    path("console/state", views.change_state, name="state"),
-    path("console/queue", views.queue, name="queue"),
-    path("console/topics/add", views.add_pitch, name="add_pitch"),
-    path("console/topics/<int:pitch_id>/", views.topic_console, name="topic_console"),
-    path("console/slots/add", views.add_slot, name="add_slot"),
-    path("console/slots/<int:slot_id>/delete", views.delete_slot, name="delete_slot"),
-    path("console/place", views.place, name="place"),
+    path("console/", console_views.console, name="console"),
+    path("console/settings", console_views.setup, name="setup"),
+    path("console/state", console_views.change_state, name="state"),
+    path("console/queue", console_views.queue, name="queue"),
+    path("console/topics/add", console_views.add_pitch, name="add_pitch"),
+    path("console/topics/<int:pitch_id>/", console_views.topic_console, name="topic_console"),
+    path("console/slots/add", console_views.add_slot, name="add_slot"),
+    path("console/slots/<int:slot_id>/delete", console_views.delete_slot, name="delete_slot"),
+    path("console/place", console_views.place, name="place"),
 ]
