@@ -8,9 +8,10 @@ from playwright.sync_api import expect
 
 from tests.unconf.factories import make_unconference
 
+from .axe import axe_problems
+
 pytestmark = pytest.mark.e2e
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
@@ -22,22 +23,6 @@ def unconference(transactional_db):
         organiser_fields={"username": "olu"},
     )
     return built.u
-
-
-def readable(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']}")
-    return "\n".join(lines)
-
-
-def axe_problems(page) -> str:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return readable(results.response["violations"])
 
 
 def test_delegate_pitches_on_a_phone_and_sees_the_board_update_live(

@@ -61,11 +61,13 @@ def render_event(request, event, template, context=None, *, section=None, status
         return render(request, template, context, status=status)
 
 
-def add_service_errors(form, exc: ValidationError) -> None:
+def add_service_errors(form, exc: ValidationError, fields: dict[str, str] | None = None) -> None:
     """Show a service's ValidationError on ``form``: each message on the field it names when
-    the form has that field, otherwise at the top of the form."""
+    the form has that field, otherwise at the top of the form. ``fields`` maps a service's
+    field names to the form's where they differ."""
     if hasattr(exc, "error_dict"):
         for field, messages in exc.message_dict.items():
+            field = (fields or {}).get(field, field)
             target = field if field in form.fields else None
             for message in messages:
                 form.add_error(target, message)

@@ -1,10 +1,8 @@
 """The facilitator's console: set-up, the pitch queue, slots, placement and each topic's
 actions. Only people who may run the unconference (organisers) reach it."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -12,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hubbub.core.permissions import Action, policy
-from hubbub.events.services import get_public_event
+from hubbub.core.eventviews import add_service_errors, event_view
+from hubbub.core.permissions import Action
 
 from .forms import (
     MergeForm,
@@ -23,7 +21,6 @@ from .forms import (
     PlaceForm,
     SetupForm,
     SlotForm,
-    add_service_errors,
 )
 from .models import Outcome, Pitch
 from .services.access import (
@@ -59,15 +56,7 @@ from .views import _render
 def facilitator(view):
     """Only people who may run the unconference (organisers) reach the console."""
 
-    @wraps(view)
-    def wrapped(request, event, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        event = get_public_event(event, request.user)
-        policy.require(request.user, Action.RUN_UNCONFERENCE, event)
-        return view(request, event, *args, **kwargs)
-
-    return wrapped
+    return login_required(event_view(Action.RUN_UNCONFERENCE, section="unconference")(view))
 
 
 def _console_url(event, anchor="") -> str:
@@ -227,12 +216,7 @@ def add_slot(request, event):
                 label=form.cleaned_data["label"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                fields = {"starts_at": "starts", "ends_at": "ends"}
-                for name, errors in exc.message_dict.items():
-                    form.add_error(fields.get(name), errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_service_errors(form, exc, fields={"starts_at": "starts", "ends_at": "ends"})
         else:
             messages.success(request, _("Added the slot."))
             return redirect(_console_url(event, "slots"))

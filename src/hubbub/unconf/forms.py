@@ -10,15 +10,6 @@ from hubbub.events.models import Room, Session
 from .models import DESCRIPTION_LENGTH, NAME_LENGTH, NOTES_LENGTH, TOPIC_LENGTH, Slot
 
 
-def add_service_errors(form, exc) -> None:
-    """Show a service's ValidationError on the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class PitchForm(forms.Form):
     topic = forms.CharField(
         label=_("Topic"),

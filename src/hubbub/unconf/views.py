@@ -2,21 +2,23 @@
 needed), the projector shows the queue and the board. The facilitator's console is in
 ``console_views.py``."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, policy
 from hubbub.events.services import get_public_event
 
 from .device import Device, device_key, read_device, remember_device
-from .forms import OutcomeForm, PitchForm, VoteForm, add_service_errors
+from .forms import OutcomeForm, PitchForm, VoteForm
 from .models import Outcome
 from .services.access import (
     RateLimited,
@@ -39,17 +41,9 @@ from .services.outcomes import (
 )
 from .services.pitches import do_submit_pitch
 
-
 # -- helpers -------------------------------------------------------------------------------------
-def _render(request, event, template, context, status=200):
-    """Render in the event's own time zone, with the unconference tab current."""
-    with timezone.override(event.tz):
-        return render(
-            request,
-            template,
-            {"event": event, "section": "unconference", **context},
-            status=status,
-        )
+# Pages of the unconference, with its tab current.
+_render = partial(render_event, section="unconference")
 
 
 def _voter(request) -> tuple[str | None, Device]:
@@ -87,8 +81,8 @@ def _stream_url(event) -> str:
 
 
 # -- delegates ------------------------------------------------------------------------------------
+@event_view(section="unconference")
 def index(request, event):
-    event = get_public_event(event, request.user)
     unconference = find_unconference(event)
     can_run = policy.can(request.user, Action.RUN_UNCONFERENCE, event)
     if unconference is None:
