@@ -36,6 +36,8 @@ class Action(StrEnum):
     MARK_KEY_MOMENT = "entry.key_moment"
     MODERATE_COMMENTS = "comment.moderate"
     RUN_UNCONFERENCE = "unconf.run"
+    # Slides and photo galleries: upload, edit, delete, post into the live blog.
+    MANAGE_MEDIA = "media.manage"
     # The team's private message stream and the coverage plan (read-only for most).
     USE_TEAM_DESK = "team.desk"
 
@@ -56,9 +58,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MODERATE_COMMENTS,
             Action.APPROVE_ENTRY,
             Action.USE_TEAM_DESK,
+            Action.MANAGE_MEDIA,
         }
     ),
-    Role.REPORTER: frozenset({Action.VIEW_DRAFT_EVENT, Action.POST_ENTRY, Action.USE_TEAM_DESK}),
+    Role.REPORTER: frozenset(
+        {Action.VIEW_DRAFT_EVENT, Action.POST_ENTRY, Action.USE_TEAM_DESK, Action.MANAGE_MEDIA}
+    ),
     Role.MODERATED_REPORTER: frozenset(
         {Action.VIEW_DRAFT_EVENT, Action.POST_ENTRY_FOR_REVIEW, Action.USE_TEAM_DESK}
     ),

@@ -1,0 +1,14 @@
+"""The media app's services, one module per noun.
+
+- ``access``: who may manage media, and the checks slideshows and galleries share
+- ``slideshows``: slide uploads checked by content, reads, edits, slides into the live blog
+- ``rendering``: the background job that renders a deck's pages to images
+- ``galleries``: galleries and photos (each cleaned by ``core.images``), photos into the live blog
+
+Other apps import from the module they need (``from hubbub.media.services.slideshows import
+search_slideshows``); ``search_slideshows`` is also named here for the site search.
+"""
+
+from .slideshows import search_slideshows
+
+__all__ = ["search_slideshows"]
