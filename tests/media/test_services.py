@@ -5,9 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from hubbub.core import permissions
+from hubbub.core.permissions import Action, Role
 from hubbub.live.models import LiveEntry
 from hubbub.media.models import Slide, Slideshow
-from hubbub.media.services import rendering, slideshows
+from hubbub.media.services import galleries, rendering, slideshows
 
 from ..factories import SessionFactory, SpeakerFactory, UserFactory
 from .pdfs import CORRUPT_PDF, make_encrypted_pdf
@@ -173,6 +175,23 @@ def test_only_the_reporting_team_may_upload(event, moderator, other_event, pdf_u
     for user in (moderator, UserFactory()):
         with pytest.raises(PermissionDenied):
             slideshows.do_create_slideshow(event=event, actor=user, title="X", upload=pdf_upload())
+
+
+def test_media_rights_follow_media_manage_not_live_posting(
+    client, event, reporter, pdf_upload, monkeypatch
+):
+    # A role that may post live updates but not manage media (as a site could configure).
+    without_media = permissions.ROLE_ACTIONS[Role.REPORTER] - {Action.MANAGE_MEDIA}
+    monkeypatch.setitem(permissions.ROLE_ACTIONS, Role.REPORTER, without_media)
+    assert permissions.policy.can(reporter, Action.POST_ENTRY, event)
+    with pytest.raises(PermissionDenied):
+        slideshows.do_create_slideshow(event=event, actor=reporter, title="X", upload=pdf_upload())
+    with pytest.raises(PermissionDenied):
+        galleries.do_create_gallery(event=event, actor=reporter, title="Photos")
+    client.force_login(reporter)
+    assert client.get(f"/{event.slug}/slides/upload/").status_code == 403
+    assert client.get(f"/{event.slug}/photos/new/").status_code == 403
+    assert not Slideshow.objects.exists()
 
 
 def test_reporter_on_another_event_may_not_upload(other_event, reporter, pdf_upload):
