@@ -1,12 +1,14 @@
 """Peak memory of cleaning one uploaded photo (``core.images.clean_photo``), per kind of file.
 
-    .venv/bin/python bench/image_memory.py [--cases png-13000,png-40mp,jpeg-40mp]
+    .venv/bin/python bench/image_memory.py [--cases png-13000,png-40mp,jpeg-40mp] [--at-once N]
 
 Each case runs in a fresh process: the file is written first, then the process's maximum
 resident set size is read before and after cleaning it (RSS counts Pillow's C buffers, which
 tracemalloc would miss). The cases are the attack (a 0.5 MB PNG declaring 13,000 × 13,000
 pixels) and honest photos just under the default 40-megapixel limit. Each line gives the
 outcome (stored size, or the error the uploader sees) and the peak growth during cleaning.
+With ``--at-once N``, N threads clean a copy each at the same moment, as N uploads arriving
+together in one server process would.
 """
 
 import argparse
@@ -19,6 +21,7 @@ import sys
 import tempfile
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,8 +73,8 @@ def write_case(name: str, directory: Path) -> Path:
     return path
 
 
-def measure(path: Path) -> None:
-    """In a fresh process: clean the file once and print the peak growth of RSS."""
+def measure(path: Path, at_once: int) -> None:
+    """In a fresh process: clean the file (``at_once`` copies together); print RSS growth."""
     import django
 
     django.setup()
@@ -80,18 +83,24 @@ def measure(path: Path) -> None:
 
     from hubbub.core.images import clean_photo
 
-    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    data = path.read_bytes()
+    uploads = [SimpleUploadedFile(path.name, data) for _ in range(at_once)]
+
+    def clean(upload) -> str:
+        try:
+            photo = clean_photo(upload, field="photos")
+        except ValidationError as exc:
+            return "refused: " + " ".join(exc.messages)
+        return f"stored {photo.width}x{photo.height}, {len(photo.file.read()) // 1024} KB"
+
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    try:
-        clean = clean_photo(upload, field="photos")
-        outcome = f"stored {clean.width}x{clean.height}, {len(clean.file.read()) // 1024} KB"
-    except ValidationError as exc:
-        outcome = "refused: " + " ".join(exc.messages)
+    with ThreadPoolExecutor(at_once) as pool:
+        outcome = next(iter(pool.map(clean, uploads)))
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
-        f"{path.name}: {path.stat().st_size // 1024} KB file; {outcome}; "
+        f"{path.name} x{at_once}: {path.stat().st_size // 1024} KB file; {outcome}; "
         f"{seconds:.2f} s; peak RSS +{(peak - before) / 1024:.0f} MB "
         f"({before / 1024:.0f} MB before cleaning)"
     )
@@ -100,11 +109,12 @@ def measure(path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--at-once", type=int, default=1)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--write", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        measure(Path(args.measure))
+        measure(Path(args.measure), args.at_once)
         return
     if args.write:
         write_case(args.write[0], Path(args.write[1]))
@@ -116,7 +126,8 @@ def main() -> None:
             run = [sys.executable, __file__]
             subprocess.run([*run, "--write", name, directory], check=True, timeout=600)
             path = Path(directory) / f"{name}.{CASES[name][0]}"
-            subprocess.run([*run, "--measure", str(path)], check=True, timeout=600)
+            measuring = [*run, "--measure", str(path), "--at-once", str(args.at_once)]
+            subprocess.run(measuring, check=True, timeout=600)
 
 
 if __name__ == "__main__":
