@@ -77,21 +77,21 @@ def main() -> None:
     from tests.factories import EventFactory, UserFactory, grant
 
     from hubbub.core.permissions import Role
-    from hubbub.media import services
     from hubbub.media.models import Slideshow
+    from hubbub.media.services import rendering, slideshows
 
     event = EventFactory()
     reporter = UserFactory()
     grant(reporter, event, Role.REPORTER)
     data = make_deck(args.pages)
     # Stored without running the job, so that the job alone is timed.
-    services._enqueue_render = lambda slideshow_id: None
-    deck = services.do_create_slideshow(
+    slideshows._enqueue_render = lambda slideshow_id: None
+    deck = slideshows.do_create_slideshow(
         event=event, actor=reporter, title="Bench", upload=SimpleUploadedFile("d.pdf", data)
     )
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    status = services.do_render_slideshow(deck.pk)
+    status = rendering.do_render_slideshow(deck.pk)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     deck = Slideshow.objects.get(pk=deck.pk)

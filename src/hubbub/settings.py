@@ -222,7 +222,13 @@ HUBBUB_MAX_GALLERY_REQUEST_BYTES = int(
     os.environ.get("HUBBUB_MAX_GALLERY_REQUEST_BYTES", 200 * 1024 * 1024)
 )
 HUBBUB_MAX_SLIDES = int(os.environ.get("HUBBUB_MAX_SLIDES", "500"))
-DATA_UPLOAD_MAX_NUMBER_FILES = 50
+# Images (photos, covers, pictures inside slides) with more pixels are refused from their
+# header before anything is decoded: a 0.5 MB file can declare 169 megapixels (1.3 GB decoded).
+HUBBUB_IMAGE_MAX_PIXELS = int(os.environ.get("HUBBUB_IMAGE_MAX_PIXELS", 40_000_000))
+# Photos in one gallery upload, refused with a form error above it; Django's own file count
+# below stops anything larger with a bare 400.
+HUBBUB_MAX_PHOTOS_PER_UPLOAD = int(os.environ.get("HUBBUB_MAX_PHOTOS_PER_UPLOAD", "20"))
+DATA_UPLOAD_MAX_NUMBER_FILES = max(50, HUBBUB_MAX_PHOTOS_PER_UPLOAD + 5)
 # "0" stops `hubbub serve` from running background jobs itself (run `hubbub worker` instead).
 HUBBUB_EMBEDDED_WORKER = os.environ.get("HUBBUB_EMBEDDED_WORKER", "1") != "0"
 

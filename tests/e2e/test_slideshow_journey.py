@@ -104,9 +104,9 @@ def test_without_javascript_every_slide_is_listed(setting, browser):
     server, event, reporter, pdf = setting
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from hubbub.media import services
+    from hubbub.media.services import slideshows
 
-    deck = services.do_create_slideshow(
+    deck = slideshows.do_create_slideshow(
         event=event,
         actor=reporter,
         title="Plain deck",
@@ -126,16 +126,16 @@ def test_media_pages_have_no_axe_violations(setting, browser, viewport):
     server, event, reporter, pdf = setting
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from hubbub.media import services
+    from hubbub.media.services import galleries, slideshows
 
-    deck = services.do_create_slideshow(
+    deck = slideshows.do_create_slideshow(
         event=event,
         actor=reporter,
         title="Deck",
         upload=SimpleUploadedFile("a.pdf", pdf.read_bytes()),
     )
-    gallery = services.do_create_gallery(event=event, actor=reporter, title="Photos")
-    services.do_add_photos(gallery, actor=reporter, files=[gps_photo()], caption="Opening")
+    gallery = galleries.do_create_gallery(event=event, actor=reporter, title="Photos")
+    galleries.do_add_photos(gallery, actor=reporter, files=[gps_photo()], caption="Opening")
     width, height = viewport
     context = browser.new_context(viewport={"width": width, "height": height})
     sign_in(context, server, reporter)

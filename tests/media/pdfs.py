@@ -38,3 +38,19 @@ def make_encrypted_pdf(password: str = "secret") -> bytes:
 
 # Starts like a PDF (so it is accepted as one) but the body is damaged.
 CORRUPT_PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nthis is not a PDF\n%%EOF\n"
+
+
+def make_pdf_with_picture(jpeg: bytes, width: float = 720, height: float = 405) -> bytes:
+    """A one-page PDF showing ``jpeg`` (embedded as it is, its header's size believed)."""
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(width, height)
+    picture = pdfium.PdfImage.new(pdf)
+    picture.load_jpeg(io.BytesIO(jpeg), inline=True)
+    picture.set_matrix(pdfium.PdfMatrix().scale(width / 2, height / 2))
+    page.insert_obj(picture)
+    page.gen_content()
+    page.close()
+    out = io.BytesIO()
+    pdf.save(out)
+    pdf.close()
+    return out.getvalue()

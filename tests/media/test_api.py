@@ -35,9 +35,9 @@ def test_upload_renders_and_answers_with_slides(client, event, reporter, token_f
 
 
 def test_upload_while_rendering_answers_202(client, event, reporter, token_for, monkeypatch):
-    from hubbub.media import services
+    from hubbub.media.services import slideshows
 
-    monkeypatch.setattr(services, "_enqueue_render", lambda slideshow_id: None)
+    monkeypatch.setattr(slideshows, "_enqueue_render", lambda slideshow_id: None)
     response = post_deck(client, event, token_for(reporter), make_pdf(["One"]))
     assert response.status_code == 202
     assert response.json()["status"] == "pending"

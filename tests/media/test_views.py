@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from hubbub.live.models import LiveEntry
-from hubbub.media import services
 from hubbub.media.models import Gallery, Photo, Slideshow
+from hubbub.media.services import galleries, slideshows
 
 from ..factories import SessionFactory, SpeakerFactory
 from .pdfs import make_pdf
@@ -28,7 +28,7 @@ def gps_photo(name="phone.jpg", size=(600, 400)) -> SimpleUploadedFile:
 
 def make_deck(event, actor, texts=("Welcome", "Budgets for 2031", "Thank you"), **kwargs):
     upload = SimpleUploadedFile("deck.pdf", make_pdf(list(texts)))
-    deck = services.do_create_slideshow(
+    deck = slideshows.do_create_slideshow(
         event=event, actor=actor, title=kwargs.pop("title", "Budgets"), upload=upload, **kwargs
     )
     deck.refresh_from_db()
@@ -62,7 +62,7 @@ def test_download_of_the_original_when_allowed(client, event, reporter):
 
 
 def test_unfinished_deck_is_not_shown_to_readers(client, event, reporter, monkeypatch):
-    monkeypatch.setattr(services, "_enqueue_render", lambda slideshow_id: None)
+    monkeypatch.setattr(slideshows, "_enqueue_render", lambda slideshow_id: None)
     deck = make_deck(event, reporter)
     assert client.get(deck.get_absolute_url()).status_code == 404
     index = client.get(f"/{event.slug}/slides/").content.decode()
@@ -84,12 +84,12 @@ def test_session_page_lists_its_decks(client, event, reporter):
 
 def test_index_query_count_does_not_grow_with_decks(client, event, reporter):
     make_deck(event, reporter, texts=["a"])
-    services.do_create_gallery(event=event, actor=reporter, title="G0")
+    galleries.do_create_gallery(event=event, actor=reporter, title="G0")
     with CaptureQueriesContext(connection) as one:
         client.get(f"/{event.slug}/slides/")
     for n in range(3):
         make_deck(event, reporter, texts=["a", "b"], title=f"Deck {n}")
-        services.do_create_gallery(event=event, actor=reporter, title=f"G{n + 1}")
+        galleries.do_create_gallery(event=event, actor=reporter, title=f"G{n + 1}")
     with CaptureQueriesContext(connection) as four:
         html = client.get(f"/{event.slug}/slides/").content.decode()
     assert "Deck 2" in html
@@ -185,7 +185,7 @@ def test_gallery_photos_lose_gps_and_are_turned_upright(client, event, reporter)
             assert not image.getexif()  # no GPS, no orientation tag: nothing at all
             assert image.size == (400, 600)  # orientation applied
         with Image.open(photo.thumbnail.open("rb")) as thumb:
-            assert max(thumb.size) <= services.PHOTO_THUMB_EDGE
+            assert max(thumb.size) <= galleries.PHOTO_THUMB_EDGE
         assert (photo.width, photo.height) == (400, 600)
     html = client.get(gallery.get_absolute_url()).content.decode()
     assert "The break-out room" in html and "Photo: Sam Reporter" in html
@@ -207,7 +207,7 @@ def test_bad_photo_stores_nothing(client, event, reporter):
 
 def test_photo_over_the_limit_is_refused(client, event, reporter, settings):
     settings.HUBBUB_MAX_PHOTO_BYTES = 1000
-    gallery = services.do_create_gallery(event=event, actor=reporter, title="G")
+    gallery = galleries.do_create_gallery(event=event, actor=reporter, title="G")
     client.force_login(reporter)
     response = client.post(
         f"/{event.slug}/photos/{gallery.pk}/add/", {"photos": [gps_photo(size=(1200, 900))]}
@@ -217,8 +217,8 @@ def test_photo_over_the_limit_is_refused(client, event, reporter, settings):
 
 
 def test_a_photo_goes_into_a_live_entry(client, event, reporter):
-    gallery = services.do_create_gallery(event=event, actor=reporter, title="G")
-    [photo] = services.do_add_photos(
+    gallery = galleries.do_create_gallery(event=event, actor=reporter, title="G")
+    [photo] = galleries.do_add_photos(
         gallery, actor=reporter, files=[gps_photo()], caption="Panel", credit="Ann"
     )
     client.force_login(reporter)
@@ -230,8 +230,8 @@ def test_a_photo_goes_into_a_live_entry(client, event, reporter):
 
 
 def test_photo_description_caption_and_credit_can_be_edited(client, event, reporter, moderator):
-    gallery = services.do_create_gallery(event=event, actor=reporter, title="G")
-    [photo] = services.do_add_photos(gallery, actor=reporter, files=[gps_photo()])
+    gallery = galleries.do_create_gallery(event=event, actor=reporter, title="G")
+    [photo] = galleries.do_add_photos(gallery, actor=reporter, files=[gps_photo()])
     edit = f"/{event.slug}/photos/{gallery.pk}/{photo.pk}/"
     client.force_login(moderator)
     assert client.post(edit, {"alt_text": "x"}).status_code == 403

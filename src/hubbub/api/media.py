@@ -6,8 +6,8 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from hubbub.events.services import get_public_event
-from hubbub.media import services
 from hubbub.media.models import Slideshow
+from hubbub.media.services import access, slideshows
 
 from .auth import OptionalTokenAuth, TokenAuth
 
@@ -74,11 +74,11 @@ def slideshow_data(request, deck: Slideshow, *, with_slides: bool = True) -> dic
 )
 def create_slideshow(request, event: str):
     # No File/Form parameters: Ninja would read the body before the size check below.
-    if services.too_large(request.META.get("CONTENT_LENGTH"), settings.HUBBUB_MAX_DECK_BYTES):
+    if access.too_large(request.META.get("CONTENT_LENGTH"), settings.HUBBUB_MAX_DECK_BYTES):
         raise HttpError(413, "The upload is larger than the limit for slides.")
     event_obj = get_public_event(event, request.user)
-    services.require_manage_media(request.user, event_obj)
-    deck = services.do_create_slideshow(
+    access.require_manage_media(request.user, event_obj)
+    deck = slideshows.do_create_slideshow(
         event=event_obj,
         actor=request.user,
         title=request.POST.get("title"),
@@ -87,7 +87,7 @@ def create_slideshow(request, event: str):
         speaker_id=request.POST.get("speaker_id"),
         allow_download=request.POST.get("allow_download") in {"1", "true", "on"},
     )
-    deck = services.get_slideshow(event_obj, deck.pk, request.user)
+    deck = slideshows.get_slideshow(event_obj, deck.pk, request.user)
     return Status(201 if deck.is_ready else 202, slideshow_data(request, deck))
 
 
@@ -95,14 +95,14 @@ def create_slideshow(request, event: str):
 def list_slideshows(request, event: str):
     """Ready slideshows; the event's team also sees pending, processing and failed ones."""
     event_obj = get_public_event(event, request.user)
-    decks = services.slideshows_for(request.user, event_obj).select_related("event")
+    decks = slideshows.slideshows_for(request.user, event_obj).select_related("event")
     return {"slideshows": [slideshow_data(request, d, with_slides=False) for d in decks]}
 
 
 @router.get("/{event}/slideshows/{slideshow_id}", response=SlideshowOut, auth=OptionalTokenAuth())
 def get_slideshow(request, event: str, slideshow_id: int):
     event_obj = get_public_event(event, request.user)
-    return slideshow_data(request, services.get_slideshow(event_obj, slideshow_id, request.user))
+    return slideshow_data(request, slideshows.get_slideshow(event_obj, slideshow_id, request.user))
 
 
 @router.post(
@@ -113,6 +113,6 @@ def get_slideshow(request, event: str, slideshow_id: int):
 )
 def retry_slideshow(request, event: str, slideshow_id: int):
     event_obj = get_public_event(event, request.user)
-    deck = services.get_slideshow(event_obj, slideshow_id, request.user)
-    services.do_retry_slideshow(deck, actor=request.user)
-    return slideshow_data(request, services.get_slideshow(event_obj, deck.pk, request.user))
+    deck = slideshows.get_slideshow(event_obj, slideshow_id, request.user)
+    slideshows.do_retry_slideshow(deck, actor=request.user)
+    return slideshow_data(request, slideshows.get_slideshow(event_obj, deck.pk, request.user))

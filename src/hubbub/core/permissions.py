@@ -45,6 +45,8 @@ class Action(StrEnum):
     RECORD_OUTCOME = "unconf.record_outcome"
     PUBLISH_OUTCOME = "unconf.publish_outcome"
     PUBLISH_OWN_OUTCOME = "unconf.publish_own_outcome"
+    # Slides and photo galleries: upload, edit, delete, post into the live blog.
+    MANAGE_MEDIA = "media.manage"
     # The team's private message stream and the coverage plan (read-only for most).
     USE_TEAM_DESK = "team.desk"
     # Organisation-wide: create events for the organisation and grant organisation roles.
@@ -71,6 +73,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RECORD_OUTCOME,
             Action.PUBLISH_OUTCOME,
             Action.PUBLISH_OWN_OUTCOME,
+            Action.MANAGE_MEDIA,
         }
     ),
     Role.REPORTER: frozenset(
@@ -80,6 +83,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.USE_TEAM_DESK,
             Action.RECORD_OUTCOME,
             Action.PUBLISH_OWN_OUTCOME,
+            Action.MANAGE_MEDIA,
         }
     ),
     Role.MODERATED_REPORTER: frozenset(

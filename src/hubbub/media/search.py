@@ -3,7 +3,7 @@
 from hubbub.core.search import Hit
 from hubbub.core.text import plain_text
 
-from .services import search_slideshows
+from .services.slideshows import search_slideshows
 
 
 def slideshow_hits(query: str, event, limit: int) -> list[Hit]:

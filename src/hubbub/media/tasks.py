@@ -1,9 +1,12 @@
+"""Background jobs of the media app. Services enqueue them by dotted name, so this module
+imports the services and never the other way round."""
+
 from django_tasks import task
 
-from . import services
+from .services.rendering import do_render_slideshow
 
 
 @task()
 def render_slideshow(slideshow_id: int) -> str:
     """Render a deck's pages to images; the id, not the object, so the worker reads it fresh."""
-    return services.do_render_slideshow(slideshow_id)
+    return do_render_slideshow(slideshow_id)

@@ -1,4 +1,4 @@
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,16 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from hubbub.events.services import get_public_event
+from hubbub.core.eventviews import event_view, find_event, render_event
 
-from . import services
 from .models import Gallery, Photo, Slideshow
+from .services import access, galleries, slideshows
 
 
 def refuse_large_uploads(setting: str):
@@ -31,10 +30,10 @@ def refuse_large_uploads(setting: str):
         def wrapped(request, *args, **kwargs):
             if request.method == "POST":
                 limit = getattr(settings, setting)
-                if services.too_large(request.META.get("CONTENT_LENGTH"), limit):
+                if access.too_large(request.META.get("CONTENT_LENGTH"), limit):
                     return HttpResponse(
                         _("The upload is too large (the limit is %(limit)s).")
-                        % {"limit": services._mb(limit)},
+                        % {"limit": access.megabytes(limit)},
                         status=413,
                         content_type="text/plain; charset=utf-8",
                     )
@@ -48,16 +47,13 @@ def refuse_large_uploads(setting: str):
     return decorator
 
 
-def _render(request, event, template, context, status=200):
-    with timezone.override(event.tz):
-        return render(
-            request, template, {"event": event, "section": "media", **context}, status=status
-        )
+# Pages of the slides and galleries, with their tab current.
+_render = partial(render_event, section="media")
 
 
 def _team_event(request, event):
-    event = get_public_event(event, request.user)
-    if not services.can_manage_media(request.user, event):
+    event = find_event(event, request.user)
+    if not access.can_manage_media(request.user, event):
         raise PermissionDenied(_("Only the event's reporting team can add slides and photos."))
     return event
 
@@ -66,21 +62,21 @@ def _errors(exc: ValidationError) -> dict:
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
+@event_view(section="media")
 def index(request, event):
-    event = get_public_event(event, request.user)
-    team = services.can_manage_media(request.user, event)
+    team = access.can_manage_media(request.user, event)
     context = {
-        "slideshows": services.public_slideshows(event),
-        "galleries": services.galleries_for(event),
+        "slideshows": slideshows.public_slideshows(event),
+        "galleries": galleries.galleries_for(event),
         "team": team,
-        "in_progress": services.unfinished_slideshows(event) if team else [],
+        "in_progress": slideshows.unfinished_slideshows(event) if team else [],
     }
     return _render(request, event, "media/index.html", context)
 
 
+@event_view(section="media")
 def slideshow(request, event, slideshow_id):
-    event = get_public_event(event, request.user)
-    deck = services.get_slideshow(event, slideshow_id, request.user)
+    deck = slideshows.get_slideshow(event, slideshow_id, request.user)
     if not deck.is_ready:
         # The team reach unfinished decks; their page says how it is going.
         return redirect("media:manage", event=event.slug, slideshow_id=deck.pk)
@@ -88,15 +84,15 @@ def slideshow(request, event, slideshow_id):
     context = {
         "slideshow": deck,
         "slides": slides,
-        "team": services.can_manage_media(request.user, event),
+        "team": access.can_manage_media(request.user, event),
     }
     return _render(request, event, "media/slideshow.html", context)
 
 
+@event_view(section="media")
 def download(request, event, slideshow_id):
-    event = get_public_event(event, request.user)
-    deck = services.get_slideshow(event, slideshow_id, request.user)
-    if not deck.allow_download and not services.can_manage_media(request.user, event):
+    deck = slideshows.get_slideshow(event, slideshow_id, request.user)
+    if not deck.allow_download and not access.can_manage_media(request.user, event):
         raise Http404(_("The speaker has not made the original file available."))
     filename = f"{deck.pk}-{deck.title[:60]}.{deck.kind}".replace('"', "")
     return FileResponse(deck.source.open("rb"), as_attachment=True, filename=filename)
@@ -110,7 +106,7 @@ def upload(request, event):
     if request.method == "POST":
         values = request.POST
         try:
-            deck = services.do_create_slideshow(
+            deck = slideshows.do_create_slideshow(
                 event=event,
                 actor=request.user,
                 title=request.POST.get("title"),
@@ -129,7 +125,7 @@ def upload(request, event):
         "values": values,
         "sessions": event.sessions.order_by("starts_at"),
         "speakers": event.speakers.order_by("name"),
-        "max_size": services._mb(settings.HUBBUB_MAX_DECK_BYTES),
+        "max_size": access.megabytes(settings.HUBBUB_MAX_DECK_BYTES),
     }
     return _render(request, event, "media/upload.html", context, status=422 if errors else 200)
 
@@ -137,13 +133,13 @@ def upload(request, event):
 @login_required
 def manage(request, event, slideshow_id):
     event = _team_event(request, event)
-    deck = services.get_slideshow(event, slideshow_id, request.user)
+    deck = slideshows.get_slideshow(event, slideshow_id, request.user)
     errors = {}
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "retry":
-                services.do_retry_slideshow(deck, actor=request.user)
+                slideshows.do_retry_slideshow(deck, actor=request.user)
                 messages.success(request, _("Rendering the slides again."))
             elif action == "alt":
                 alt_texts = {
@@ -151,8 +147,8 @@ def manage(request, event, slideshow_id):
                     for key, value in request.POST.items()
                     if key.startswith("alt-") and key[4:].isdigit()
                 }
-                services.do_update_alt_texts(deck, actor=request.user, alt_texts=alt_texts)
-                services.do_update_slideshow(
+                slideshows.do_update_alt_texts(deck, actor=request.user, alt_texts=alt_texts)
+                slideshows.do_update_slideshow(
                     deck,
                     actor=request.user,
                     title=request.POST.get("title"),
@@ -160,7 +156,7 @@ def manage(request, event, slideshow_id):
                 )
                 messages.success(request, _("Saved."))
             elif action == "live":
-                services.do_post_slides_to_live(
+                slideshows.do_post_slides_to_live(
                     deck,
                     actor=request.user,
                     number=request.POST.get("number"),
@@ -168,7 +164,7 @@ def manage(request, event, slideshow_id):
                 )
                 messages.success(request, _("Posted to the live blog."))
             elif action == "delete":
-                services.do_delete_slideshow(deck, actor=request.user)
+                slideshows.do_delete_slideshow(deck, actor=request.user)
                 messages.success(request, _("Slideshow deleted."))
                 return redirect("media:index", event=event.slug)
             else:
@@ -177,7 +173,7 @@ def manage(request, event, slideshow_id):
             errors = _errors(exc)
         else:
             return redirect("media:manage", event=event.slug, slideshow_id=deck.pk)
-        deck = services.get_slideshow(event, slideshow_id, request.user)
+        deck = slideshows.get_slideshow(event, slideshow_id, request.user)
     context = {
         "slideshow": deck,
         "slides": list(deck.slides.all()),
@@ -187,14 +183,15 @@ def manage(request, event, slideshow_id):
     return _render(request, event, "media/manage.html", context, status=422 if errors else 200)
 
 
+@event_view(section="media")
 def gallery(request, event, gallery_id):
-    event = get_public_event(event, request.user)
-    album = services.get_gallery(event, gallery_id)
+    album = galleries.get_gallery(event, gallery_id)
     context = {
         "gallery": album,
         "photos": list(album.photos.all()),
-        "team": services.can_manage_media(request.user, event),
+        "team": access.can_manage_media(request.user, event),
         "errors": {},
+        "max_photos": settings.HUBBUB_MAX_PHOTOS_PER_UPLOAD,
     }
     return _render(request, event, "media/gallery.html", context)
 
@@ -206,39 +203,47 @@ def gallery_new(request, event):
     errors, values = {}, {}
     if request.method == "POST":
         values = request.POST
+        files = request.FILES.getlist("photos")
         try:
-            services.check_photo_files(request.FILES.getlist("photos"))
-            album = services.do_create_gallery(
+            album = galleries.do_create_gallery(
                 event=event,
                 actor=request.user,
                 title=request.POST.get("title"),
                 session_id=request.POST.get("session_id"),
+                files=files,
+                caption=request.POST.get("caption", ""),
+                credit=request.POST.get("credit", ""),
             )
-            _add_photos(request, album)
         except ValidationError as exc:
             errors = _errors(exc)
         else:
+            _say_added(request, len(files))
             return redirect(album.get_absolute_url())
     context = {
         "errors": errors,
         "values": values,
         "sessions": event.sessions.order_by("starts_at"),
-        "max_size": services._mb(settings.HUBBUB_MAX_PHOTO_BYTES),
+        "max_size": access.megabytes(settings.HUBBUB_MAX_PHOTO_BYTES),
+        "max_photos": settings.HUBBUB_MAX_PHOTOS_PER_UPLOAD,
     }
     return _render(request, event, "media/gallery_new.html", context, status=422 if errors else 200)
 
 
 def _add_photos(request, album: Gallery):
-    photos = services.do_add_photos(
+    photos = galleries.do_add_photos(
         album,
         actor=request.user,
         files=request.FILES.getlist("photos"),
         caption=request.POST.get("caption", ""),
         credit=request.POST.get("credit", ""),
     )
+    _say_added(request, len(photos))
+
+
+def _say_added(request, count: int):
     messages.success(
         request,
-        _("%(n)s photo(s) added; location data removed from each.") % {"n": len(photos)},
+        _("%(n)s photo(s) added; location data removed from each.") % {"n": count},
     )
 
 
@@ -247,7 +252,7 @@ def _add_photos(request, album: Gallery):
 @require_POST
 def gallery_add(request, event, gallery_id):
     event = _team_event(request, event)
-    album = services.get_gallery(event, gallery_id)
+    album = galleries.get_gallery(event, gallery_id)
     try:
         _add_photos(request, album)
     except ValidationError as exc:
@@ -256,6 +261,7 @@ def gallery_add(request, event, gallery_id):
             "photos": list(album.photos.all()),
             "team": True,
             "errors": _errors(exc),
+            "max_photos": settings.HUBBUB_MAX_PHOTOS_PER_UPLOAD,
         }
         return _render(request, event, "media/gallery.html", context, status=422)
     return redirect(album.get_absolute_url())
@@ -278,7 +284,7 @@ def _team_photo(request, event, gallery_id, photo_id):
 @require_POST
 def photo_edit(request, event, gallery_id, photo_id):
     photo = _team_photo(request, event, gallery_id, photo_id)
-    services.do_update_photo(
+    galleries.do_update_photo(
         photo,
         actor=request.user,
         caption=request.POST.get("caption", ""),
@@ -293,6 +299,6 @@ def photo_edit(request, event, gallery_id, photo_id):
 @require_POST
 def photo_live(request, event, gallery_id, photo_id):
     photo = _team_photo(request, event, gallery_id, photo_id)
-    services.do_post_photo_to_live(photo, actor=request.user, note=request.POST.get("note", ""))
+    galleries.do_post_photo_to_live(photo, actor=request.user, note=request.POST.get("note", ""))
     messages.success(request, _("Posted to the live blog."))
     return redirect(photo.gallery.get_absolute_url())
