@@ -4,6 +4,7 @@ Each variable is listed in README's configuration table; other modules read ``se
 when they run, never at import time.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hubbub.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hubbub.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -252,6 +254,27 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 50
 # "0" stops `hubbub serve` from running background jobs itself (run `hubbub worker` instead).
 HUBBUB_EMBEDDED_WORKER = os.environ.get("HUBBUB_EMBEDDED_WORKER", "1") != "0"
 
+
+def _trusted_proxies() -> list[str]:
+    proxies = [p.strip() for p in os.environ.get("HUBBUB_TRUSTED_PROXIES", "").split(",")]
+    for proxy in filter(None, proxies):
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"HUBBUB_TRUSTED_PROXIES: {proxy!r} is not an IP address or network (CIDR)"
+            ) from None
+    return [p for p in proxies if p]
+
+
+# Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For and
+# X-Forwarded-Proto are believed; none by default, so those headers are ignored. Set it to the
+# TLS-terminating proxy's address, e.g. 127.0.0.1 when nginx runs on the same machine.
+HUBBUB_TRUSTED_PROXIES = _trusted_proxies()
+# Set by hubbub.core.middleware.TrustedProxyMiddleware from a trusted proxy's header only.
+SECURE_PROXY_SSL_HEADER = ("HUBBUB_FORWARDED_PROTO", "https")
+# Strict-Transport-Security max-age on HTTPS responses; 0 sends none.
+SECURE_HSTS_SECONDS = int(os.environ.get("HUBBUB_HSTS_SECONDS", str(365 * 24 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"

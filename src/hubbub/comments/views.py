@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hubbub.blog.urlnames import comments_url
+from hubbub.core.http import client_ip
 from hubbub.events.services import get_public_event
 
 from . import services
@@ -46,10 +47,6 @@ def finish(request, response):
             httponly=True, samesite="Lax",
         )  # fmt: skip
     return response
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _event(request, event_slug):
