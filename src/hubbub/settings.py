@@ -326,6 +326,17 @@ HUBBUB_STREAM_HEARTBEAT = tuple(
     float(x) for x in os.environ.get("HUBBUB_STREAM_HEARTBEAT", "15,25").split(",", 1)
 )
 
+# The site's name (page titles, emails) and its public address, e.g. https://live.example.org,
+# for links in emails that background jobs send (they have no request to take it from).
+HUBBUB_SITE_NAME = os.environ.get("HUBBUB_SITE_NAME", "hubbub")
+HUBBUB_SITE_URL = os.environ.get("HUBBUB_SITE_URL", "").rstrip("/")
+if HUBBUB_SITE_URL and urlparse(HUBBUB_SITE_URL).scheme not in {"http", "https"}:
+    raise ValueError(
+        f"HUBBUB_SITE_URL must start with https:// or http:// (got {HUBBUB_SITE_URL!r})"
+    )
+# Seconds the unconference console's placement may search for the best programme.
+HUBBUB_UNCONF_TIME_LIMIT = float(os.environ.get("HUBBUB_UNCONF_TIME_LIMIT", "10"))
+
 # Comments on an event's posts and entries close this many days after its last day.
 HUBBUB_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("HUBBUB_COMMENTS_CLOSE_AFTER_DAYS", "14"))
 # Comments containing any of these (besides the admin-editable list) are marked as spam.

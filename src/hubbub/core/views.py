@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 
 @never_cache
@@ -37,3 +39,8 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "core/500.html", status=500)
+
+
+def media_file(request, path):
+    """An uploaded file from MEDIA_ROOT (read per request, so a changed setting applies)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

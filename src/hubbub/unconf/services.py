@@ -62,8 +62,6 @@ RATE_LIMITS = {
     "vote": ((30, 60), (600, 60)),
     "notes": ((30, 600), (300, 600)),
 }
-# How long a placement may take when the console runs it (the budget is 10 s).
-DEFAULT_TIME_LIMIT = 10.0
 QUEUE_SHOWN = 5
 
 
@@ -881,7 +879,7 @@ def do_place_topics(
 
 
 def _time_limit() -> float:
-    return float(getattr(settings, "HUBBUB_UNCONF_TIME_LIMIT", DEFAULT_TIME_LIMIT))
+    return float(settings.HUBBUB_UNCONF_TIME_LIMIT)
 
 
 def check_move(pitch: Pitch, *, room: Room, slot: Slot, at=None) -> None:
