@@ -275,6 +275,8 @@ HUBBUB_TRUSTED_PROXIES = _trusted_proxies()
 SECURE_PROXY_SSL_HEADER = ("HUBBUB_FORWARDED_PROTO", "https")
 # Strict-Transport-Security max-age on HTTPS responses; 0 sends none.
 SECURE_HSTS_SECONDS = int(os.environ.get("HUBBUB_HSTS_SECONDS", str(365 * 24 * 3600)))
+if SECURE_HSTS_SECONDS < 0:
+    raise ValueError(f"HUBBUB_HSTS_SECONDS must be 0 or more (got {SECURE_HSTS_SECONDS})")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -130,6 +130,7 @@ def start_with(**env) -> subprocess.CompletedProcess:
         ({"HUBBUB_DB_POOL_MIN": "20", "HUBBUB_DB_POOL_SIZE": "10"}, "HUBBUB_DB_POOL_MIN"),
         ({"HUBBUB_DB_POOL_TIMEOUT": "0"}, "HUBBUB_DB_POOL_TIMEOUT"),
         ({"HUBBUB_TRUSTED_PROXIES": "nginx.internal"}, "HUBBUB_TRUSTED_PROXIES"),
+        ({"HUBBUB_HSTS_SECONDS": "-1"}, "HUBBUB_HSTS_SECONDS"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, env, named):
