@@ -1,9 +1,10 @@
-"""Settings, every one from the environment with a safe default.
+"""Settings, every one from the environment with a safe default, and read nowhere else.
 
-Environment: DATABASE_URL, HUBBUB_BROKER, SECRET_KEY, ALLOWED_HOSTS, HUBBUB_MEDIA_ROOT,
-EMAIL_URL, HUBBUB_VAR_DIR, HUBBUB_DEBUG.
+Each variable is listed in README's configuration table; other modules read ``settings.X``
+when they run, never at import time.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hubbub.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hubbub.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,21 +113,47 @@ TEMPLATES = [
 ]
 
 
+# PostgreSQL: each process (every `hubbub serve` worker, `hubbub worker`) borrows connections
+# from its own pool of at most HUBBUB_DB_POOL_SIZE, so a burst of requests queues for a
+# connection instead of opening one per request thread until the server refuses more clients.
+# A request that waits longer than HUBBUB_DB_POOL_TIMEOUT seconds for one fails.
+HUBBUB_DB_POOL_MIN = int(os.environ.get("HUBBUB_DB_POOL_MIN", "2"))
+HUBBUB_DB_POOL_SIZE = int(os.environ.get("HUBBUB_DB_POOL_SIZE", "10"))
+HUBBUB_DB_POOL_TIMEOUT = float(os.environ.get("HUBBUB_DB_POOL_TIMEOUT", "10"))
+if not 0 <= HUBBUB_DB_POOL_MIN <= HUBBUB_DB_POOL_SIZE or HUBBUB_DB_POOL_SIZE < 1:
+    raise ValueError(
+        "HUBBUB_DB_POOL_SIZE must be at least 1 and HUBBUB_DB_POOL_MIN between 0 and it "
+        f"(got {HUBBUB_DB_POOL_MIN} and {HUBBUB_DB_POOL_SIZE})"
+    )
+if HUBBUB_DB_POOL_TIMEOUT <= 0:
+    raise ValueError(f"HUBBUB_DB_POOL_TIMEOUT must be positive (got {HUBBUB_DB_POOL_TIMEOUT})")
+
+
 def _database() -> dict:
+    # Under ASGI every request runs in a thread of its own, so a "persistent" connection is
+    # never reused: it stays open after its thread is gone. Connections are closed (SQLite) or
+    # handed back to the pool (PostgreSQL) at the end of each request instead.
     url = os.environ.get("DATABASE_URL")
-    if url:
-        config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
-        if config["ENGINE"].endswith("sqlite3"):
-            config.setdefault("OPTIONS", {}).update(_SQLITE_OPTIONS)
-        return config
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": VAR_DIR / "hubbub.sqlite3",
-        "OPTIONS": dict(_SQLITE_OPTIONS),
-        # Opening SQLite and running its PRAGMAs on every request costs more than the request.
-        "CONN_MAX_AGE": 600,
-        "CONN_HEALTH_CHECKS": True,
-    }
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "hubbub.sqlite3",
+            "OPTIONS": dict(_SQLITE_OPTIONS),
+            "CONN_MAX_AGE": 0,
+        }
+    config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+    options = config.setdefault("OPTIONS", {})
+    if config["ENGINE"].endswith("sqlite3"):
+        options.update(_SQLITE_OPTIONS)
+    elif config["ENGINE"].endswith("postgresql"):
+        # With health checks on, the pool checks a connection before lending it, so a database
+        # restart costs no failed requests.
+        options["pool"] = {
+            "min_size": HUBBUB_DB_POOL_MIN,
+            "max_size": HUBBUB_DB_POOL_SIZE,
+            "timeout": HUBBUB_DB_POOL_TIMEOUT,
+        }
+    return config
 
 
 _SQLITE_OPTIONS = {
@@ -232,6 +260,29 @@ DATA_UPLOAD_MAX_NUMBER_FILES = max(50, HUBBUB_MAX_PHOTOS_PER_UPLOAD + 5)
 # "0" stops `hubbub serve` from running background jobs itself (run `hubbub worker` instead).
 HUBBUB_EMBEDDED_WORKER = os.environ.get("HUBBUB_EMBEDDED_WORKER", "1") != "0"
 
+
+def _trusted_proxies() -> list[str]:
+    proxies = [p.strip() for p in os.environ.get("HUBBUB_TRUSTED_PROXIES", "").split(",")]
+    for proxy in filter(None, proxies):
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"HUBBUB_TRUSTED_PROXIES: {proxy!r} is not an IP address or network (CIDR)"
+            ) from None
+    return [p for p in proxies if p]
+
+
+# Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For and
+# X-Forwarded-Proto are believed; none by default, so those headers are ignored. Set it to the
+# TLS-terminating proxy's address, e.g. 127.0.0.1 when nginx runs on the same machine.
+HUBBUB_TRUSTED_PROXIES = _trusted_proxies()
+# Set by hubbub.core.middleware.TrustedProxyMiddleware from a trusted proxy's header only.
+SECURE_PROXY_SSL_HEADER = ("HUBBUB_FORWARDED_PROTO", "https")
+# Strict-Transport-Security max-age on HTTPS responses; 0 sends none.
+SECURE_HSTS_SECONDS = int(os.environ.get("HUBBUB_HSTS_SECONDS", str(365 * 24 * 3600)))
+if SECURE_HSTS_SECONDS < 0:
+    raise ValueError(f"HUBBUB_HSTS_SECONDS must be 0 or more (got {SECURE_HSTS_SECONDS})")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
@@ -283,6 +334,17 @@ HUBBUB_STREAM_HEARTBEAT = tuple(
     float(x) for x in os.environ.get("HUBBUB_STREAM_HEARTBEAT", "15,25").split(",", 1)
 )
 
+# The site's name (page titles, emails) and its public address, e.g. https://live.example.org,
+# for links in emails that background jobs send (they have no request to take it from).
+HUBBUB_SITE_NAME = os.environ.get("HUBBUB_SITE_NAME", "hubbub")
+HUBBUB_SITE_URL = os.environ.get("HUBBUB_SITE_URL", "").rstrip("/")
+if HUBBUB_SITE_URL and urlparse(HUBBUB_SITE_URL).scheme not in {"http", "https"}:
+    raise ValueError(
+        f"HUBBUB_SITE_URL must start with https:// or http:// (got {HUBBUB_SITE_URL!r})"
+    )
+# Seconds the unconference console's placement may search for the best programme.
+HUBBUB_UNCONF_TIME_LIMIT = float(os.environ.get("HUBBUB_UNCONF_TIME_LIMIT", "10"))
+
 # Comments on an event's posts and entries close this many days after its last day.
 HUBBUB_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("HUBBUB_COMMENTS_CLOSE_AFTER_DAYS", "14"))
 # Comments containing any of these (besides the admin-editable list) are marked as spam.
@@ -299,8 +361,6 @@ HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS = int(
 HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT = int(
     os.environ.get("HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT", "3000")
 )
-# Seconds the console's placement may search before taking the best plan found.
-HUBBUB_UNCONF_TIME_LIMIT = float(os.environ.get("HUBBUB_UNCONF_TIME_LIMIT", "10"))
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,11 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve as serve_media
 
 from hubbub.api.urls import api
 from hubbub.blog import views as blog_views
 from hubbub.blog.feed_urls import event_urlpatterns as event_feed_urls
 from hubbub.comments import views as comments_views
+from hubbub.core.views import media_file
 from hubbub.health import healthz
 
 admin.site.site_header = "hubbub back office"
@@ -18,7 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     # User uploads; production deployments may serve MEDIA_ROOT from nginx or object storage.
-    path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT}),
+    path("media/<path:path>", media_file),
     path("search/", blog_views.search, name="search"),
     path("me/unsubscribe/<str:token>/", comments_views.unsubscribe, name="unsubscribe"),
     path("feeds/", include("hubbub.blog.feed_urls")),

@@ -6,6 +6,7 @@ from ninja.errors import HttpError
 
 from hubbub.comments import services
 from hubbub.comments.targets import load
+from hubbub.core.http import client_ip
 from hubbub.events.services import get_public_event
 
 from .auth import OptionalTokenAuth, TokenAuth
@@ -88,7 +89,7 @@ def create_comment(request, event: str, kind: str, object_id: int, payload: Comm
             body=payload.body,
             parent_id=payload.parent_id,
             notify_replies=payload.notify_replies,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
     except services.RateLimited:
@@ -109,7 +110,7 @@ def like(request, event: str, kind: str, object_id: int, payload: LikeIn):
     try:
         count = services.do_like(
             target, user=request.user, liked=payload.liked,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )  # fmt: skip
     except services.RateLimited:
         return Status(429, error_body("Too many likes from you just now; wait a minute."))

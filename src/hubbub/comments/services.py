@@ -33,9 +33,9 @@ LIKE_UPDATED = "like.updated"
 EDIT_WINDOW = timedelta(minutes=10)
 MIN_FILL_SECONDS = 3
 MAX_LINKS = 2
-# (requests, seconds) per address and per email; overridable in settings.
-COMMENT_RATE = getattr(settings, "HUBBUB_COMMENT_RATE", (5, 60))
-LIKE_RATE = getattr(settings, "HUBBUB_LIKE_RATE", (30, 60))
+# (requests, seconds) per address and per email.
+COMMENT_RATE = (5, 60)
+LIKE_RATE = (30, 60)
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 _TIMESTAMP_SALT = "hubbub.comments.form-time"
 _UNSUBSCRIBE_SALT = "hubbub.comments.unsubscribe"
@@ -96,7 +96,7 @@ def disallowed_words() -> list[str]:
     words = cache.get("comments:disallowed")
     if words is None:
         words = [w.lower() for w in DisallowedWord.objects.values_list("word", flat=True)]
-        words += [w.lower() for w in getattr(settings, "HUBBUB_DISALLOWED_WORDS", [])]
+        words += [w.lower() for w in settings.HUBBUB_DISALLOWED_WORDS]
         cache.set("comments:disallowed", words, 60)
     return words
 

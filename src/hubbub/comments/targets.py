@@ -67,7 +67,7 @@ def close_after_days(event) -> int:
     row = EventCommentSettings.objects.filter(event=event).only("close_after_days").first()
     if row is not None:
         return row.close_after_days
-    return getattr(settings, "HUBBUB_COMMENTS_CLOSE_AFTER_DAYS", 14)
+    return settings.HUBBUB_COMMENTS_CLOSE_AFTER_DAYS
 
 
 def event_comments_open(event, now=None) -> bool:

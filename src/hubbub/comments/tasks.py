@@ -17,7 +17,7 @@ def notify_comment(comment_id: int, base_url: str = "") -> int:
     if comment is None:
         return 0
     target = describe(comment.target)
-    base_url = base_url or getattr(settings, "HUBBUB_SITE_URL", "")
+    base_url = base_url or settings.HUBBUB_SITE_URL
     sent = 0
     for email, reason in recipients_for(comment, target):
         token = unsubscribe_token(email, comment.target)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from hubbub.core.http import client_ip
 from hubbub.events.services import get_public_event
 from hubbub.live.extensions import attach_entry_extras
 
@@ -47,10 +48,6 @@ def finish(request, response):
             httponly=True, samesite="Lax",
         )  # fmt: skip
     return response
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _event(request, event_slug):

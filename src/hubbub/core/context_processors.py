@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": getattr(settings, "HUBBUB_SITE_NAME", "hubbub")}
+    return {"site_name": settings.HUBBUB_SITE_NAME}

@@ -1,3 +1,35 @@
+from . import http
+
+
+class TrustedProxyMiddleware:
+    """First in the chain: the client's address and scheme, believing proxies we trust only.
+
+    REMOTE_ADDR becomes the client's address (``http.client_ip``), so every reader of it, ours
+    or a library's, sees the same one; the connection's own address stays in META under
+    ``http.PEER_ADDR``. A trusted proxy's ``X-Forwarded-Proto: https`` makes the request secure
+    (SECURE_PROXY_SSL_HEADER reads the META key set here, which no client can send). On a
+    secure request every cookie set is marked Secure, and SecurityMiddleware adds HSTS.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        meta.setdefault(http.PEER_ADDR, meta.get("REMOTE_ADDR", ""))
+        meta["REMOTE_ADDR"] = http.client_ip(request) or ""
+        proto = http.forwarded_proto(request)
+        if proto:
+            meta[http.FORWARDED_PROTO] = proto
+        else:
+            meta.pop(http.FORWARDED_PROTO, None)
+        response = self.get_response(request)
+        if request.is_secure():
+            for morsel in response.cookies.values():
+                morsel["secure"] = True
+        return response
+
+
 class ContentSecurityPolicyMiddleware:
     """A strict CSP: no inline script or style anywhere, so injected markup cannot run."""
 

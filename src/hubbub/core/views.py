@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.static import serve
 
 
 def not_found(request, exception=None):
@@ -13,3 +15,8 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "core/500.html", status=500)
+
+
+def media_file(request, path):
+    """An uploaded file from MEDIA_ROOT (read per request, so a changed setting applies)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
+from hubbub.core.http import client_ip
 from hubbub.core.permissions import Action, policy
 from hubbub.events.services import get_public_event
 
@@ -56,7 +57,7 @@ def _voter(request) -> tuple[str | None, Device]:
 
 
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request) or ""
 
 
 def _too_many(request, event, exc: RateLimited):

@@ -79,6 +79,7 @@ class Command(BaseCommand):
             # Live streams never end by themselves; give them a moment, then close them so
             # readers reconnect (with their last id) to the next process.
             timeout_graceful_shutdown=3,
-            proxy_headers=True,
+            # hubbub reads X-Forwarded-* itself, from HUBBUB_TRUSTED_PROXIES only (core/http.py).
+            proxy_headers=False,
             access_log=log_level == "debug",
         )
