@@ -223,6 +223,8 @@ HUBBUB_MAX_GALLERY_REQUEST_BYTES = int(
 )
 HUBBUB_MAX_SLIDES = int(os.environ.get("HUBBUB_MAX_SLIDES", "500"))
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
+# The largest programme file (frab XML/JSON or CSV) an import accepts, in bytes.
+HUBBUB_IMPORT_MAX_BYTES = int(os.environ.get("HUBBUB_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 # "0" stops `hubbub serve` from running background jobs itself (run `hubbub worker` instead).
 HUBBUB_EMBEDDED_WORKER = os.environ.get("HUBBUB_EMBEDDED_WORKER", "1") != "0"
 
