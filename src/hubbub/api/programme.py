@@ -1,7 +1,7 @@
 """Programme import over the API: the file is the request body, its type the Content-Type."""
 
 from django.conf import settings
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from hubbub.events.importing.model import ScheduleError
 from hubbub.events.importing.service import (
@@ -68,12 +68,12 @@ def import_programme(request, event: str):
             event_obj, actor=request.user, data=data, content_type=content_type
         )
     except FileTooLarge as exc:
-        return 413, error_body(str(exc))
+        return Status(413, error_body(str(exc)))
     except UnsupportedFormat as exc:
-        return 415, error_body(str(exc))
+        return Status(415, error_body(str(exc)))
     except ScheduleError as exc:
-        return 422, error_body(str(exc))
-    return 200, report.as_dict()
+        return Status(422, error_body(str(exc)))
+    return Status(200, report.as_dict())
 
 
 def _declared_length(request) -> int:

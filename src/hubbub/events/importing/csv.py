@@ -41,8 +41,12 @@ def parse(data: bytes, *, default_zone) -> Programme:
     seen_rooms, seen_tracks = set(), set()
     line = 1
     try:
-        for values in reader:
-            line = reader.line_num
+        while True:
+            # The line a row starts on (a quoted field may run over several lines).
+            line = reader.line_num + 1
+            values = next(reader, None)
+            if values is None:
+                break
             if not any(clean_text(v) for v in values):
                 continue  # blank lines, as spreadsheets leave at the end
             if len(values) != len(header):
