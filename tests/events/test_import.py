@@ -3,6 +3,7 @@ hubbub's own ICS and frab exports; idempotent by the source's ids; bad files cha
 
 import io
 import json
+import random
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -20,6 +21,7 @@ from hubbub.events.importing.model import ScheduleError
 from hubbub.events.importing.service import (
     FileTooLarge,
     UnsupportedFormat,
+    _RoomSlots,
     do_import_programme,
     do_import_programme_from_console,
 )
@@ -171,6 +173,11 @@ def test_import_reads_back_the_same_through_hubbubs_ics_and_frab_exports(event):
 
 def test_hubbubs_own_frab_export_imports_into_another_event_unchanged(event):
     run(event, read("schedule.xml"))
+    # Longer than the export's 300-character abstract, which is that text cut short.
+    long_text = "Councils that share one register of addresses. " * 12
+    Session.objects.filter(event=event, import_key__endswith="02").update(
+        description=long_text.strip()
+    )
     exported = frab_xml(event, programme_sessions(event), BASE_URL)
     copy = EventFactory(starts_on=event.starts_on, ends_on=event.ends_on, time_zone="Europe/London")
 
@@ -178,6 +185,13 @@ def test_hubbubs_own_frab_export_imports_into_another_event_unchanged(event):
 
     assert report.refused == []
     assert instants(copy) == instants(event)
+
+    # The export gives descriptions as plain text on one line; the words come back unrepeated.
+    def words(of):
+        rows = Session.objects.filter(event=of).values_list("title", "description")
+        return {title: " ".join(description.split()) for title, description in rows}
+
+    assert words(copy) == words(event)
     assert sorted(Speaker.objects.filter(event=copy).values_list("name", flat=True)) == sorted(
         Speaker.objects.filter(event=event).values_list("name", flat=True)
     )
@@ -423,6 +437,25 @@ def test_a_row_accepted_into_a_slot_whose_session_then_cannot_move_is_refused_to
         assert earlier.ends_at <= later.starts_at, (earlier.title, later.title)
 
 
+def test_the_room_clash_search_agrees_with_checking_every_pair():
+    # Overlapping saved slots too (bad data already in a programme), and lengths up to a day.
+    rng = random.Random(20301025)
+    start_of_day = utc("2030-10-25 00:00")
+    for _ in range(40):
+        slots, everything = _RoomSlots(), []
+        for _ in range(60):
+            begins = start_of_day + timedelta(minutes=rng.randrange(0, 24 * 60, 5))
+            ends = begins + timedelta(minutes=rng.choice([5, 15, 30, 60, 90, 240, 1440]))
+            brute = [s for s in everything if s[0] < ends and begins < s[1]]
+            found = slots.overlapping(begins, ends)
+            assert (found is None) == (not brute)
+            assert found is None or found in brute
+            if brute and rng.random() < 0.8:
+                continue
+            slots.add(begins, ends, "t", "w")
+            everything.append((begins, ends, "t", "w"))
+
+
 @pytest.mark.parametrize(
     ("old", "new", "reason"),
     [
@@ -443,6 +476,31 @@ def test_a_bad_csv_row_is_refused_with_its_reason_and_the_rest_imported(event, o
     assert len(report.refused) == 1 and reason in report.refused[0].reason
     assert report.refused[0].row.startswith("row 6")  # wk-3 above it spans lines 4 and 5
     assert counts(event)["sessions"] == 4
+
+
+def test_in_the_hour_the_clocks_go_back_a_session_keeps_its_length_and_reimports_unchanged(
+    event,
+):
+    xml = b"""<?xml version="1.0"?><schedule><conference><title>Night</title>
+    <time_zone_name>Europe/London</time_zone_name></conference>
+    <day index="3" date="2030-10-27"><room name="Main Hall">
+      <event guid="night-1" id="1"><date></date><start>01:30</start><duration>01:00</duration>
+        <title>Through the repeated hour</title></event>
+    </room></day></schedule>"""
+    csv = b"id,title,date,start,end,room\nc1,Twice at one,2030-10-27,01:00,01:50,Seminar Room\n"
+
+    run(event, xml)
+    run(event, csv, CSV)
+    again = (run(event, xml), run(event, csv, CSV))
+
+    # 01:30 BST is 00:30 UTC; an hour of real time later is 01:30 UTC (01:30 GMT), not 02:30.
+    assert instants(event)["Through the repeated hour"] == (
+        utc("2030-10-27 00:30"),
+        utc("2030-10-27 01:30"),
+    )
+    # 01:00 happens twice that night; a programme means the first.
+    assert instants(event)["Twice at one"] == (utc("2030-10-27 00:00"), utc("2030-10-27 00:50"))
+    assert [(r.sessions, r.sessions_unchanged) for r in again] == [(0, 1), (0, 1)]
 
 
 def test_a_skipped_clock_time_is_refused_rather_than_guessed():

@@ -14,6 +14,7 @@ from .model import (
     clean_text,
     decode_text,
     frab_start,
+    join_abstract,
     parse_day,
     parse_duration,
     zone_named,
@@ -120,10 +121,9 @@ def _read_event(programme, event, room_name, listed_rooms, day_date, zone, posit
     track = event.get("track")
     if isinstance(track, dict):
         track = track.get("name")
-    abstract = clean_text(event.get("abstract"))
-    description = clean_text(event.get("description"))
-    if abstract and abstract not in description:
-        description = f"{abstract}\n\n{description}".strip()
+    description = join_abstract(
+        clean_text(event.get("abstract")), clean_text(event.get("description"))
+    )
     programme.sessions.append(
         SessionIn(
             key=key,

@@ -19,6 +19,7 @@ from .model import (
     check_not_html,
     clean_text,
     frab_start,
+    join_abstract,
     parse_day,
     parse_duration,
     zone_named,
@@ -129,20 +130,14 @@ def _read_event(programme, event, room_name, day_date, zone, position) -> None:
             room=room_name or own_room or None,
             track=clean_text(event.findtext("track")) or None,
             kind=clean_text(event.findtext("type")),
-            description=_description(event),
+            description=join_abstract(
+                clean_text(event.findtext("abstract")), clean_text(event.findtext("description"))
+            ),
             language=clean_text(event.findtext("language")),
             url=url,
             persons=persons,
         )
     )
-
-
-def _description(event) -> str:
-    description = clean_text(event.findtext("description"))
-    abstract = clean_text(event.findtext("abstract"))
-    if abstract and abstract not in description:
-        return f"{abstract}\n\n{description}".strip()
-    return description
 
 
 def _conference_days(conference) -> tuple[date | None, date | None]:

@@ -7,7 +7,7 @@ a file it cannot read at all raises ``ScheduleError`` and nothing is imported.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -144,13 +144,18 @@ def parse_day(text: str) -> date:
 
 
 def local_instant(day: date, clock: tuple[int, int], zone) -> datetime:
-    """``day`` at ``clock`` in ``zone``; a wall time skipped by a clock change is refused."""
+    """``day`` at ``clock`` in ``zone``, in UTC. A wall time skipped by a clock change is
+    refused; one that happens twice (when the clocks go back) is the first of the two.
+
+    UTC because arithmetic on zoned datetimes is wall-clock arithmetic (an hour after 01:30 on
+    the night the clocks go back would be 02:30, two hours later), and because Python never
+    finds a zoned time in the repeated hour equal to the same instant from the database.
+    """
     naive = datetime(day.year, day.month, day.day, *clock)
-    aware = naive.replace(tzinfo=zone)
-    round_trip = aware.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
-    if round_trip != naive:
+    instant = naive.replace(tzinfo=zone).astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != naive:
         raise ValueError(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone} (the clocks change)")
-    return aware
+    return instant
 
 
 def frab_start(date_text: str, start_text: str, day: date | None, zone) -> datetime:
@@ -163,11 +168,22 @@ def frab_start(date_text: str, start_text: str, day: date | None, zone) -> datet
         except ValueError:
             raise ValueError(f"the date “{date_text}” is not an ISO 8601 date and time") from None
         if stamp.tzinfo is not None and len(date_text) > 10:
-            return stamp
+            return stamp.astimezone(UTC)
         day = stamp.date()
+        if len(date_text) > 10 and not start_text:
+            return local_instant(day, (stamp.hour, stamp.minute), zone)
     if day is None:
         raise ValueError("it has no date")
     return local_instant(day, parse_clock(start_text), zone)
+
+
+def join_abstract(abstract: str, description: str) -> str:
+    """frab's abstract and description as one description; an abstract that is only the start
+    of the description (cut short with an ellipsis, as frab exporters do) is not repeated."""
+    stem = abstract.rstrip("…").rstrip(". ").strip()
+    if not stem or stem in description:
+        return description
+    return f"{abstract}\n\n{description}".strip()
 
 
 def clean_text(value) -> str:

@@ -9,8 +9,10 @@ a schedule raises ``ScheduleError`` and nothing at all is written. Nothing is ev
 
 import hashlib
 import re
+from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -198,10 +200,29 @@ def _write(event: Event, programme: Programme) -> ImportReport:
             rooms.save(row.room, None, len(programme.rooms), report)
     tracks = _save_tracks(event, programme, accepted, report)
     speakers = _SpeakerResolver(event)
+    new_sessions = []
     for row in accepted:
-        _save_session(event, row, existing.get(row.key), rooms, tracks, speakers, report)
+        new = _save_session(event, row, existing.get(row.key), rooms, tracks, speakers, report)
+        if new is not None:
+            new_sessions.append(new)
+    _create_sessions(new_sessions)
+    report.sessions_created = len(new_sessions)
     report.speakers_created, report.speakers_updated = speakers.created, speakers.updated
     return report
+
+
+def _create_sessions(new_sessions: list[tuple[Session, set[int]]]) -> None:
+    """New sessions and their speakers in a few bulk inserts (a first import is thousands)."""
+    Session.objects.bulk_create([session for session, _ in new_sessions], batch_size=500)
+    through = Session.speakers.through
+    through.objects.bulk_create(
+        [
+            through(session_id=session.pk, speaker_id=speaker_pk)
+            for session, speaker_pks in new_sessions
+            for speaker_pk in sorted(speaker_pks)
+        ],
+        batch_size=1000,
+    )
 
 
 def _checked_rows(event, programme, rooms, report) -> list[_Candidate]:
@@ -260,19 +281,19 @@ def _refuse_clashes(event, candidates: list[_Candidate], existing: dict) -> None
     )
     while True:
         moving = {c.row.key for c in candidates if not c.refusal and c.row.key in existing}
-        taken = defaultdict(list)
+        taken = defaultdict(_RoomSlots)
         for key, room_id, starts_at, ends_at, title in saved:
             if key is None or key not in moving:
-                taken[room_id].append((starts_at, ends_at, title, "already in the programme"))
+                taken[room_id].add(starts_at, ends_at, title, "already in the programme")
         refused_now = False
         for candidate in candidates:
             row = candidate.row
             if candidate.refusal or candidate.room_id is None:
                 continue
             slots = taken[candidate.room_id]
-            clash = next((s for s in slots if s[0] < row.ends_at and row.starts_at < s[1]), None)
+            clash = slots.overlapping(row.starts_at, row.ends_at)
             if clash is None:
-                slots.append((row.starts_at, row.ends_at, row.title, f"row {row.row}"))
+                slots.add(row.starts_at, row.ends_at, row.title, f"also in this file: {row.row}")
                 continue
             starts_at, ends_at, title, where = clash
             candidate.refusal = (
@@ -282,6 +303,30 @@ def _refuse_clashes(event, candidates: list[_Candidate], existing: dict) -> None
             refused_now = True
         if not refused_now:
             return
+
+
+class _RoomSlots:
+    """One room's sessions sorted by start, so that finding an overlap looks only at those
+    that start within the longest session's length before the end (not at every session)."""
+
+    def __init__(self):
+        self.slots: list[tuple] = []
+        self.longest = timedelta(0)
+
+    def add(self, starts_at, ends_at, title, where) -> None:
+        insort(self.slots, (starts_at, ends_at, title, where))
+        self.longest = max(self.longest, ends_at - starts_at)
+
+    def overlapping(self, starts_at, ends_at) -> tuple | None:
+        # Every slot before this index starts before ``ends_at``.
+        index = bisect_left(self.slots, (ends_at,))
+        for position in range(index - 1, -1, -1):
+            slot = self.slots[position]
+            if slot[0] + self.longest <= starts_at:
+                return None  # this one and all earlier ones end by ``starts_at``
+            if slot[1] > starts_at:
+                return slot
+        return None
 
 
 def _local(event, instant) -> str:
@@ -337,7 +382,9 @@ class _RoomResolver:
 
 
 def _save_tracks(event, programme, accepted, report) -> dict[str, Track]:
-    tracks = {t.name: t for t in Track.objects.filter(event=event).order_by("pk")}
+    tracks: dict[str, Track] = {}
+    for track in Track.objects.filter(event=event).order_by("pk"):
+        tracks.setdefault(track.name, track)  # names are not unique: the oldest one wins
     colours = {t.name: t.colour for t in programme.tracks}
     for name in [t.name for t in programme.tracks] + [r.track for r in accepted if r.track]:
         colour = colours.get(name)
@@ -425,7 +472,8 @@ def _slug(name: str) -> str:
     return slugify(name)[:100] or "speaker"
 
 
-def _save_session(event, row, session, rooms, tracks, speakers, report) -> None:
+def _save_session(event, row, session, rooms, tracks, speakers, report):
+    """Update ``session`` from ``row``; for a new one, the unsaved session and its speakers."""
     kind = _KIND_OF.get(row.kind.lower())
     room = rooms.get(row.room)
     values = {
@@ -440,11 +488,8 @@ def _save_session(event, row, session, rooms, tracks, speakers, report) -> None:
         values["kind"] = kind or Session.Kind.WORKSHOP
     speaker_pks = {speakers.get(person).pk for person in row.persons}
     if session is None:
-        session = Session.objects.create(event=event, import_key=row.key, **values)
-        if speaker_pks:
-            session.speakers.set(speaker_pks)
-        report.sessions_created += 1
-        return
+        slug = slugify(row.title)[:100] or "session"  # as Session.save() would; bulk skips it
+        return Session(event=event, import_key=row.key, slug=slug, **values), speaker_pks
     changed = [name for name, value in values.items() if getattr(session, name) != value]
     for name in changed:
         setattr(session, name, values[name])
@@ -457,3 +502,4 @@ def _save_session(event, row, session, rooms, tracks, speakers, report) -> None:
         report.sessions_updated += 1
     else:
         report.sessions_unchanged += 1
+    return None
