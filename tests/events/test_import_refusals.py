@@ -262,6 +262,11 @@ BAD_FILES = {
         XML,
         "does not overlap this event",
     ),
+    "csv for another year": (
+        read("programme.csv").replace(b"2030-10-2", b"2019-10-2"),
+        CSV,
+        "runs from 2019-10-25 to 2019-10-27, which does not overlap",
+    ),
     "unknown time zone": (
         xml_with("Europe/London", "Mars/Olympus_Mons"),
         XML,
