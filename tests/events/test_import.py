@@ -236,6 +236,10 @@ def test_an_updated_file_updates_the_same_rows_by_guid(event):
             "        <duration>01:30</duration>",
         )
         .replace("Tomás Ó Briain", "Tomás Ó Briain-Ward")
+        .replace(  # Amara leaves the workshop
+            '<person id="501">Amara Okafor</person>\n          <person id="505">',
+            '<person id="505">',
+        )
     )
 
     report = run(event, updated.encode())
@@ -250,6 +254,7 @@ def test_an_updated_file_updates_the_same_rows_by_guid(event):
     workshop = Session.objects.get(event=event, import_key__endswith="000000000003")
     assert workshop.starts_at == utc("2030-10-25 13:00")
     assert Speaker.objects.get(pk=tomas_pk).name == "Tomás Ó Briain-Ward"
+    assert list(workshop.speakers.values_list("pk", flat=True)) == [tomas_pk]
 
 
 def test_speakers_are_this_events_own_never_another_events(event, other_event):

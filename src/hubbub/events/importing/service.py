@@ -179,12 +179,17 @@ def _write(event: Event, programme: Programme) -> ImportReport:
     report = ImportReport(format=programme.format, refused=list(programme.refused))
     rooms = _RoomResolver(event, {room.name: room.key for room in programme.rooms})
     candidates = _checked_rows(event, programme, rooms, report)
+    # Every imported session of the event and its speakers, by joins rather than ``__in`` the
+    # file's keys: a long file would pass more parameters than SQLite takes in one query.
     existing = {
-        s.import_key: s
-        for s in Session.objects.filter(
-            event=event, import_key__in=[c.row.key for c in candidates]
-        ).prefetch_related("speakers")
+        s.import_key: s for s in Session.objects.filter(event=event, import_key__isnull=False)
     }
+    speakers_of = defaultdict(set)
+    through = Session.speakers.through.objects.filter(session__event=event)
+    for session_id, speaker_id in through.values_list("session_id", "speaker_id"):
+        speakers_of[session_id].add(speaker_id)
+    for session in existing.values():
+        session.speaker_pks = speakers_of[session.pk]
     _refuse_clashes(event, candidates, existing)
     accepted = []
     for candidate in candidates:
@@ -495,7 +500,7 @@ def _save_session(event, row, session, rooms, tracks, speakers, report):
         setattr(session, name, values[name])
     if changed:
         session.save(update_fields=changed)
-    if {s.pk for s in session.speakers.all()} != speaker_pks:
+    if session.speaker_pks != speaker_pks:
         session.speakers.set(speaker_pks)
         changed.append("speakers")
     if changed:
