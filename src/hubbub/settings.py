@@ -257,6 +257,8 @@ HUBBUB_IMAGE_MAX_PIXELS = int(os.environ.get("HUBBUB_IMAGE_MAX_PIXELS", 40_000_0
 # below stops anything larger with a bare 400.
 HUBBUB_MAX_PHOTOS_PER_UPLOAD = int(os.environ.get("HUBBUB_MAX_PHOTOS_PER_UPLOAD", "20"))
 DATA_UPLOAD_MAX_NUMBER_FILES = max(50, HUBBUB_MAX_PHOTOS_PER_UPLOAD + 5)
+# The largest programme file (frab XML/JSON or CSV) an import accepts, in bytes.
+HUBBUB_IMPORT_MAX_BYTES = int(os.environ.get("HUBBUB_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 # "0" stops `hubbub serve` from running background jobs itself (run `hubbub worker` instead).
 HUBBUB_EMBEDDED_WORKER = os.environ.get("HUBBUB_EMBEDDED_WORKER", "1") != "0"
 

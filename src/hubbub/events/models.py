@@ -39,6 +39,27 @@ def validate_event_slug(value: str) -> None:
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as #RRGGBB, e.g. #1d70b8."))
 
 
+def import_key_field():
+    """The id or guid a row had in the schedule it was imported from (programme import)."""
+    return models.CharField(
+        _("import key"),
+        max_length=200,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The row's id in the schedule it was imported from; a re-import updates it."),
+    )
+
+
+def import_key_unique(model_name: str) -> models.UniqueConstraint:
+    # Only rows that came from an import carry one; the rest stay NULL and never collide.
+    return models.UniqueConstraint(
+        fields=["event", "import_key"],
+        condition=models.Q(import_key__isnull=False),
+        name=f"{model_name}_import_key_unique_per_event",
+    )
+
+
 class Organisation(models.Model):
     """The body that runs events: a council, an association, a business school."""
 
@@ -160,12 +181,14 @@ class Room(models.Model):
     name = models.CharField(_("name"), max_length=100)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    import_key = import_key_field()
 
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("room")
         constraints = [
-            models.UniqueConstraint(fields=["event", "name"], name="room_name_unique_per_event")
+            models.UniqueConstraint(fields=["event", "name"], name="room_name_unique_per_event"),
+            import_key_unique("room"),
         ]
 
     def __str__(self):
@@ -192,12 +215,14 @@ class Speaker(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     bio = models.TextField(_("biography"), blank=True, help_text=_("Markdown."))
     photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    import_key = import_key_field()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("speaker")
         constraints = [
-            models.UniqueConstraint(fields=["event", "slug"], name="speaker_slug_unique_per_event")
+            models.UniqueConstraint(fields=["event", "slug"], name="speaker_slug_unique_per_event"),
+            import_key_unique("speaker"),
         ]
 
     def __str__(self):
@@ -248,6 +273,7 @@ class Session(models.Model):
     speakers = models.ManyToManyField(
         Speaker, blank=True, related_name="sessions", verbose_name=_("speakers")
     )
+    import_key = import_key_field()
 
     class Meta:
         ordering = ["starts_at", "room__order", "title"]
@@ -257,7 +283,8 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="session_ends_after_it_starts",
-            )
+            ),
+            import_key_unique("session"),
         ]
 
     def __str__(self):
