@@ -164,7 +164,10 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("HUBBUB_EMAIL_VERIFICATION", "optional")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("HUBBUB_HTTP_PROTOCOL", "http")
-ACCOUNT_FORMS = {"login": "hubbub.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "hubbub.accounts.forms.LoginForm",
+    "signup": "hubbub.accounts.forms.SignupForm",
+}
 # Social providers are configured by the organiser in the admin (Social applications), no code.
 SOCIALACCOUNT_PROVIDERS: dict = {}
 
@@ -283,6 +286,39 @@ HUBBUB_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("HUBBUB_COMMENTS_CLOSE_AFT
 HUBBUB_DISALLOWED_WORDS = [
     w.strip() for w in os.environ.get("HUBBUB_DISALLOWED_WORDS", "").split(",") if w.strip()
 ]
+
+# -- abuse limits (see docs/security: comments, likes, sign-in, API) ------------------------
+# Rate limits as "<action>.<scope>": (count, seconds). Per visitor (account, cookie or email)
+# tight; per network address generous, since a venue's Wi-Fi puts hundreds of people behind
+# one address. Override any of them with HUBBUB_RATE_LIMITS="comment.visitor=3/120,...".
+HUBBUB_RATE_LIMITS = {
+    "comment.visitor": (3, 120),
+    "comment.email": (3, 120),
+    "comment.address": (30, 60),
+    "like.visitor": (30, 60),
+    "like.address": (600, 60),
+}
+for _item in filter(None, os.environ.get("HUBBUB_RATE_LIMITS", "").replace(" ", "").split(",")):
+    _name, _rate = _item.split("=", 1)
+    _count, _seconds = _rate.split("/", 1)
+    HUBBUB_RATE_LIMITS[_name] = (int(_count), int(_seconds))
+# A comment form's signed timing token: the least seconds between showing and sending it.
+HUBBUB_COMMENT_MIN_FILL_SECONDS = int(os.environ.get("HUBBUB_COMMENT_MIN_FILL_SECONDS", "3"))
+# Sign-in (allauth rate syntax): wrong passwords per account from one address, after which
+# that pair waits, and per address for any accounts. The right password from another network
+# or device is never refused.
+HUBBUB_LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("HUBBUB_LOGIN_FAILURES_PER_ACCOUNT", "5/15m")
+HUBBUB_LOGIN_FAILURES_PER_ADDRESS = os.environ.get("HUBBUB_LOGIN_FAILURES_PER_ADDRESS", "60/15m")
+ACCOUNT_ADAPTER = "hubbub.accounts.adapter.AccountAdapter"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {
+    "login": "120/m/ip",
+    # "key" is the account and the address together (accounts/adapter.py), as django-axes does.
+    "login_failed": (
+        f"{HUBBUB_LOGIN_FAILURES_PER_ADDRESS}/ip,{HUBBUB_LOGIN_FAILURES_PER_ACCOUNT}/key"
+    ),
+    "signup": "60/m/ip",
+}
 
 LOGGING = {
     "version": 1,
