@@ -8,6 +8,7 @@ from hubbub.events.models import Event
 from hubbub.events.services import get_public_event, programme_sessions
 
 from .auth import OptionalTokenAuth
+from .errors import errors
 
 router = Router(tags=["events"])
 
@@ -48,17 +49,26 @@ def _event_out(event: Event) -> dict:
     }
 
 
-@router.get("/", response=list[EventOut], auth=OptionalTokenAuth(), summary="Public events")
+@router.get(
+    "/",
+    response={200: list[EventOut], **errors(401)},
+    auth=OptionalTokenAuth(),
+    summary="Public events",
+)
 def list_events(request):
     return [_event_out(e) for e in Event.objects.public().order_by("-starts_on")]
 
 
-@router.get("/{event}", response=EventOut, auth=OptionalTokenAuth())
+@router.get("/{event}", response={200: EventOut, **errors(401, 404)}, auth=OptionalTokenAuth())
 def get_event(request, event: str):
     return _event_out(get_public_event(event, request.user))
 
 
-@router.get("/{event}/sessions", response=list[SessionOut], auth=OptionalTokenAuth())
+@router.get(
+    "/{event}/sessions",
+    response={200: list[SessionOut], **errors(401, 404)},
+    auth=OptionalTokenAuth(),
+)
 def list_sessions(request, event: str):
     event_obj = get_public_event(event, request.user)
     sessions = []

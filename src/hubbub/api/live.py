@@ -1,7 +1,7 @@
 """Live entries over the API: the same services and permission policy as the reporter console."""
 
 from django.http import HttpResponse
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from hubbub.events.services import get_public_event
@@ -9,6 +9,7 @@ from hubbub.live import services
 from hubbub.live.schemas import EntryIn, EntryList, EntryOut, EntryPatch
 
 from .auth import OptionalTokenAuth, TokenAuth
+from .errors import errors
 
 router = Router(tags=["live entries"])
 MAX_PAGE = 200
@@ -16,7 +17,7 @@ MAX_PAGE = 200
 
 @router.get(
     "/{event}/entries",
-    response=EntryList,
+    response={200: EntryList, 304: None, **errors(401, 404, 422)},
     auth=OptionalTokenAuth(),
     summary="List entries, newest first, or those after since_id (for clients that poll)",
 )
@@ -51,7 +52,10 @@ def list_entries(
 
 
 @router.post(
-    "/{event}/entries", response={201: EntryOut}, auth=TokenAuth(), summary="Post an entry"
+    "/{event}/entries",
+    response={201: EntryOut, **errors(400, 401, 403, 404, 409, 413, 422)},
+    auth=TokenAuth(),
+    summary="Post an entry",
 )
 def create_entry(request, event: str, payload: EntryIn):
     event_obj = get_public_event(event, request.user)
@@ -62,29 +66,43 @@ def create_entry(request, event: str, payload: EntryIn):
         kind=payload.kind,
         session_id=payload.session_id,
     )
-    # The only response declared is 201, so a plain body answers with it.
-    return services.entry_data(entry)
+    return Status(201, services.entry_data(entry))
 
 
-@router.get("/{event}/entries/{entry_id}", response=EntryOut, auth=OptionalTokenAuth())
+@router.get(
+    "/{event}/entries/{entry_id}",
+    response={200: EntryOut, **errors(401, 404, 422)},
+    auth=OptionalTokenAuth(),
+)
 def get_entry(request, event: str, entry_id: int):
     event_obj = get_public_event(event, request.user)
     return services.entry_data(services.get_entry(event_obj, entry_id, request.user))
 
 
-@router.patch("/{event}/entries/{entry_id}", response=EntryOut, auth=TokenAuth())
+@router.patch(
+    "/{event}/entries/{entry_id}",
+    response={200: EntryOut, **errors(400, 401, 403, 404, 409, 413, 422)},
+    auth=TokenAuth(),
+)
 def update_entry(request, event: str, entry_id: int, payload: EntryPatch):
     event_obj = get_public_event(event, request.user)
     entry = services.get_entry(event_obj, entry_id, request.user)
     changes = payload.model_dump(exclude_unset=True)
+    if not changes:  # nothing to change: no edit mark, nothing republished
+        return services.entry_data(entry)
     if "body" in changes and changes["body"] is None:
         changes["body"] = ""  # an explicit null body is an empty body, not "unchanged"
     entry = services.do_update_entry(entry, actor=request.user, **changes)
     return services.entry_data(entry)
 
 
-@router.delete("/{event}/entries/{entry_id}", response={204: None}, auth=TokenAuth())
+@router.delete(
+    "/{event}/entries/{entry_id}",
+    response={204: None, **errors(401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
+)
 def delete_entry(request, event: str, entry_id: int):
     event_obj = get_public_event(event, request.user)
     entry = services.get_entry(event_obj, entry_id, request.user)
     services.do_delete_entry(entry, actor=request.user)
+    return Status(204, None)

@@ -5,11 +5,13 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from hubbub.core.validators import refuse_nul
 from hubbub.events.services import get_public_event
 from hubbub.media import services
 from hubbub.media.models import Slideshow
 
 from .auth import OptionalTokenAuth, TokenAuth
+from .errors import errors
 
 router = Router(tags=["slideshows"])
 
@@ -67,7 +69,7 @@ def slideshow_data(request, deck: Slideshow, *, with_slides: bool = True) -> dic
 
 @router.post(
     "/{event}/slideshows",
-    response={201: SlideshowOut, 202: SlideshowOut},
+    response={201: SlideshowOut, 202: SlideshowOut, **errors(401, 403, 404, 413, 422)},
     auth=TokenAuth(),
     summary="Upload slides (multipart: title, file; optional session_id, speaker_id, "
     "allow_download): 201 when already rendered, 202 while rendering",
@@ -78,6 +80,7 @@ def create_slideshow(request, event: str):
         raise HttpError(413, "The upload is larger than the limit for slides.")
     event_obj = get_public_event(event, request.user)
     services.require_manage_media(request.user, event_obj)
+    refuse_nul(**{name: request.POST.get(name) for name in request.POST})
     deck = services.do_create_slideshow(
         event=event_obj,
         actor=request.user,
@@ -91,7 +94,11 @@ def create_slideshow(request, event: str):
     return Status(201 if deck.is_ready else 202, slideshow_data(request, deck))
 
 
-@router.get("/{event}/slideshows", response=SlideshowList, auth=OptionalTokenAuth())
+@router.get(
+    "/{event}/slideshows",
+    response={200: SlideshowList, **errors(401, 404)},
+    auth=OptionalTokenAuth(),
+)
 def list_slideshows(request, event: str):
     """Ready slideshows; the event's team also sees pending, processing and failed ones."""
     event_obj = get_public_event(event, request.user)
@@ -99,7 +106,11 @@ def list_slideshows(request, event: str):
     return {"slideshows": [slideshow_data(request, d, with_slides=False) for d in decks]}
 
 
-@router.get("/{event}/slideshows/{slideshow_id}", response=SlideshowOut, auth=OptionalTokenAuth())
+@router.get(
+    "/{event}/slideshows/{slideshow_id}",
+    response={200: SlideshowOut, **errors(401, 404, 422)},
+    auth=OptionalTokenAuth(),
+)
 def get_slideshow(request, event: str, slideshow_id: int):
     event_obj = get_public_event(event, request.user)
     return slideshow_data(request, services.get_slideshow(event_obj, slideshow_id, request.user))
@@ -107,7 +118,7 @@ def get_slideshow(request, event: str, slideshow_id: int):
 
 @router.post(
     "/{event}/slideshows/{slideshow_id}/retry",
-    response={202: SlideshowOut},
+    response={202: SlideshowOut, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Render a failed slideshow again",
 )
@@ -115,4 +126,6 @@ def retry_slideshow(request, event: str, slideshow_id: int):
     event_obj = get_public_event(event, request.user)
     deck = services.get_slideshow(event_obj, slideshow_id, request.user)
     services.do_retry_slideshow(deck, actor=request.user)
-    return slideshow_data(request, services.get_slideshow(event_obj, deck.pk, request.user))
+    return Status(
+        202, slideshow_data(request, services.get_slideshow(event_obj, deck.pk, request.user))
+    )
