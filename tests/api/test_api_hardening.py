@@ -128,3 +128,24 @@ def test_oversized_json_body_over_a_real_server(transactional_db, start_server, 
     assert response.headers["content-type"].startswith("application/json")
     assert "larger than" in response.json()["detail"]
     assert not LiveEntry.objects.exists()
+
+
+def test_openapi_says_which_reads_are_public_and_which_errors_each_operation_answers(client):
+    document = client.get("/api/v1/openapi.json").json()
+    public_gets = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = set(operation["responses"])
+            assert "401" in responses, (method, path)
+            if "{event}" in path:
+                assert "404" in responses, (method, path)
+            if method == "get":
+                assert operation["security"][0] == {}, (method, path)
+                public_gets.append(path)
+            else:
+                assert (
+                    operation["security"] == [{"TokenAuth": []}] or operation["security"][0] == {}
+                ), (method, path)
+                assert "422" in responses, (method, path)
+    assert len(public_gets) == 7
+    assert set(document["components"]["securitySchemes"]) == {"TokenAuth"}

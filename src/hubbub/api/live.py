@@ -1,8 +1,7 @@
 """Live entries over the API: the same services and permission policy as the reporter console."""
 
 from django.http import HttpResponse
-from ninja import Router, Status
-from ninja.errors import HttpError
+from ninja import Query, Router, Status
 
 from hubbub.events.services import get_public_event
 from hubbub.live import services
@@ -22,13 +21,15 @@ MAX_PAGE = 200
     summary="List entries, newest first, or those after since_id (for clients that poll)",
 )
 def list_entries(
-    request, response: HttpResponse, event: str, since_id: int | None = None, limit: int = 50
+    request,
+    response: HttpResponse,
+    event: str,
+    since_id: int | None = None,
+    limit: int = Query(50, ge=1, le=MAX_PAGE),
 ):
     """With ``since_id``, only entries with a larger id, oldest first. Send the ETag back as
     If-None-Match: nothing changed on the event's stream answers 304 without a body."""
     event_obj = get_public_event(event, request.user)
-    if not 1 <= limit <= MAX_PAGE:
-        raise HttpError(422, f"limit must be between 1 and {MAX_PAGE}.")
     etag = f'"{event_obj.stream_seq}-{since_id or 0}-{limit}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)

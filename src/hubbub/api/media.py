@@ -73,6 +73,27 @@ def slideshow_data(request, deck: Slideshow, *, with_slides: bool = True) -> dic
     auth=TokenAuth(),
     summary="Upload slides (multipart: title, file; optional session_id, speaker_id, "
     "allow_download): 201 when already rendered, 202 while rendering",
+    # Declared by hand: the handler reads the form itself, after the size check.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["title", "file"],
+                        "properties": {
+                            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+                            "file": {"type": "string", "format": "binary"},
+                            "session_id": {"type": "integer"},
+                            "speaker_id": {"type": "integer"},
+                            "allow_download": {"type": "boolean"},
+                        },
+                    }
+                }
+            },
+        }
+    },
 )
 def create_slideshow(request, event: str):
     # No File/Form parameters: Ninja would read the body before the size check below.
