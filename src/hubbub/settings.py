@@ -311,6 +311,9 @@ HUBBUB_LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("HUBBUB_LOGIN_FAILURES_PER_AC
 HUBBUB_LOGIN_FAILURES_PER_ADDRESS = os.environ.get("HUBBUB_LOGIN_FAILURES_PER_ADDRESS", "60/15m")
 ACCOUNT_ADAPTER = "hubbub.accounts.adapter.AccountAdapter"
 ACCOUNT_PREVENT_ENUMERATION = True
+# Sign-up asks every new address to confirm (so a registered one can get the same answer);
+# following the link in the same browser then signs the new person in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "120/m/ip",
     # "key" is the account and the address together (accounts/adapter.py), as django-axes does.
