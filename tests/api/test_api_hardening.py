@@ -149,3 +149,12 @@ def test_openapi_says_which_reads_are_public_and_which_errors_each_operation_ans
                 assert "422" in responses, (method, path)
     assert len(public_gets) >= 7
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth"}
+
+
+@pytest.mark.parametrize(
+    "path", ["a%00b", "a%00b/entries", "a%00b/sessions", "{slug}/comments/po%00st/1"]
+)
+def test_nul_in_the_path_is_a_clear_error_not_a_database_error(client, event, path):
+    response = client.get(f"/api/v1/events/{path.format(slug=event.slug)}")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] in {"event", "kind"}

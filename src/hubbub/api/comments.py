@@ -11,6 +11,7 @@ from hubbub.events.services import get_public_event
 
 from .auth import OptionalTokenAuth, TokenAuth
 from .errors import error_body, errors
+from .params import EventSlug, TargetKind
 
 router = Router(tags=["comments and likes"])
 
@@ -72,7 +73,7 @@ def _field_errors(exc: ValidationError) -> list[dict]:
     auth=OptionalTokenAuth(),
     summary="Published comments on a post or live entry, oldest first",
 )
-def list_comments(request, event: str, kind: str, object_id: int):
+def list_comments(request, event: EventSlug, kind: TargetKind, object_id: int):
     target = load(kind, object_id, get_public_event(event, request.user))
     return [_out(c) for c in services.approved_comments(target)]
 
@@ -83,7 +84,7 @@ def list_comments(request, event: str, kind: str, object_id: int):
     auth=OptionalTokenAuth(),
     summary="Leave a comment; a guest's comment is held for moderation",
 )
-def create_comment(request, event: str, kind: str, object_id: int, payload: CommentIn):
+def create_comment(request, event: EventSlug, kind: TargetKind, object_id: int, payload: CommentIn):
     target = load(kind, object_id, get_public_event(event, request.user))
     try:
         comment = services.do_post_comment(
@@ -109,7 +110,7 @@ def create_comment(request, event: str, kind: str, object_id: int, payload: Comm
     auth=TokenAuth(),
     summary="Like (or with liked=false, unlike) a post, live entry or comment",
 )
-def like(request, event: str, kind: str, object_id: int, payload: LikeIn):
+def like(request, event: EventSlug, kind: TargetKind, object_id: int, payload: LikeIn):
     target = load(kind, object_id, get_public_event(event, request.user))
     try:
         count = services.do_like(

@@ -9,6 +9,7 @@ from hubbub.live.schemas import EntryIn, EntryList, EntryOut, EntryPatch
 
 from .auth import OptionalTokenAuth, TokenAuth
 from .errors import errors
+from .params import EventSlug
 
 router = Router(tags=["live entries"])
 MAX_PAGE = 200
@@ -23,7 +24,7 @@ MAX_PAGE = 200
 def list_entries(
     request,
     response: HttpResponse,
-    event: str,
+    event: EventSlug,
     since_id: int | None = None,
     limit: int = Query(50, ge=1, le=MAX_PAGE),
 ):
@@ -58,7 +59,7 @@ def list_entries(
     auth=TokenAuth(),
     summary="Post an entry",
 )
-def create_entry(request, event: str, payload: EntryIn):
+def create_entry(request, event: EventSlug, payload: EntryIn):
     event_obj = get_public_event(event, request.user)
     entry = services.do_create_entry(
         event=event_obj,
@@ -75,7 +76,7 @@ def create_entry(request, event: str, payload: EntryIn):
     response={200: EntryOut, **errors(401, 404, 422)},
     auth=OptionalTokenAuth(),
 )
-def get_entry(request, event: str, entry_id: int):
+def get_entry(request, event: EventSlug, entry_id: int):
     event_obj = get_public_event(event, request.user)
     return services.entry_data(services.get_entry(event_obj, entry_id, request.user))
 
@@ -85,7 +86,7 @@ def get_entry(request, event: str, entry_id: int):
     response={200: EntryOut, **errors(400, 401, 403, 404, 409, 413, 422)},
     auth=TokenAuth(),
 )
-def update_entry(request, event: str, entry_id: int, payload: EntryPatch):
+def update_entry(request, event: EventSlug, entry_id: int, payload: EntryPatch):
     event_obj = get_public_event(event, request.user)
     entry = services.get_entry(event_obj, entry_id, request.user)
     changes = payload.model_dump(exclude_unset=True)
@@ -102,7 +103,7 @@ def update_entry(request, event: str, entry_id: int, payload: EntryPatch):
     response={204: None, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
-def delete_entry(request, event: str, entry_id: int):
+def delete_entry(request, event: EventSlug, entry_id: int):
     event_obj = get_public_event(event, request.user)
     entry = services.get_entry(event_obj, entry_id, request.user)
     services.do_delete_entry(entry, actor=request.user)

@@ -12,6 +12,7 @@ from hubbub.media.models import Slideshow
 
 from .auth import OptionalTokenAuth, TokenAuth
 from .errors import errors
+from .params import EventSlug
 
 router = Router(tags=["slideshows"])
 
@@ -95,7 +96,7 @@ def slideshow_data(request, deck: Slideshow, *, with_slides: bool = True) -> dic
         }
     },
 )
-def create_slideshow(request, event: str):
+def create_slideshow(request, event: EventSlug):
     # No File/Form parameters: Ninja would read the body before the size check below.
     if services.too_large(request.META.get("CONTENT_LENGTH"), settings.HUBBUB_MAX_DECK_BYTES):
         raise HttpError(413, "The upload is larger than the limit for slides.")
@@ -117,10 +118,10 @@ def create_slideshow(request, event: str):
 
 @router.get(
     "/{event}/slideshows",
-    response={200: SlideshowList, **errors(401, 404)},
+    response={200: SlideshowList, **errors(401, 404, 422)},
     auth=OptionalTokenAuth(),
 )
-def list_slideshows(request, event: str):
+def list_slideshows(request, event: EventSlug):
     """Ready slideshows; the event's team also sees pending, processing and failed ones."""
     event_obj = get_public_event(event, request.user)
     decks = services.slideshows_for(request.user, event_obj).select_related("event")
@@ -132,7 +133,7 @@ def list_slideshows(request, event: str):
     response={200: SlideshowOut, **errors(401, 404, 422)},
     auth=OptionalTokenAuth(),
 )
-def get_slideshow(request, event: str, slideshow_id: int):
+def get_slideshow(request, event: EventSlug, slideshow_id: int):
     event_obj = get_public_event(event, request.user)
     return slideshow_data(request, services.get_slideshow(event_obj, slideshow_id, request.user))
 
@@ -143,7 +144,7 @@ def get_slideshow(request, event: str, slideshow_id: int):
     auth=TokenAuth(),
     summary="Render a failed slideshow again",
 )
-def retry_slideshow(request, event: str, slideshow_id: int):
+def retry_slideshow(request, event: EventSlug, slideshow_id: int):
     event_obj = get_public_event(event, request.user)
     deck = services.get_slideshow(event_obj, slideshow_id, request.user)
     services.do_retry_slideshow(deck, actor=request.user)
