@@ -294,7 +294,7 @@ HUBBUB_DISALLOWED_WORDS = [
 HUBBUB_RATE_LIMITS = {
     "comment.visitor": (3, 120),
     "comment.email": (3, 120),
-    "comment.address": (30, 60),
+    "comment.address": (60, 60),
     "like.visitor": (30, 60),
     "like.address": (600, 60),
 }
