@@ -192,7 +192,10 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("HUBBUB_EMAIL_VERIFICATION", "optional")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("HUBBUB_HTTP_PROTOCOL", "http")
-ACCOUNT_FORMS = {"login": "hubbub.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "hubbub.accounts.forms.LoginForm",
+    "signup": "hubbub.accounts.forms.SignupForm",
+}
 # Social providers are configured by the organiser in the admin (Social applications), no code.
 SOCIALACCOUNT_PROVIDERS: dict = {}
 
@@ -354,15 +357,41 @@ HUBBUB_DISALLOWED_WORDS = [
     w.strip() for w in os.environ.get("HUBBUB_DISALLOWED_WORDS", "").split(",") if w.strip()
 ]
 
-# Unconference. New device identities (delegates marking or pitching without an account) per
-# network address and per event, each an hour: a venue's Wi-Fi puts hundreds of honest
-# delegates behind one address, so the address allowance is generous.
-HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS = int(
-    os.environ.get("HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS", "300")
-)
-HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT = int(
-    os.environ.get("HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT", "3000")
-)
+# -- abuse limits (see docs/security: comments, likes, sign-in, API) ------------------------
+# Rate limits as "<action>.<scope>": (count, seconds). Per visitor (account, cookie or email)
+# tight; per network address generous, since a venue's Wi-Fi puts hundreds of people behind
+# one address. Override any of them with HUBBUB_RATE_LIMITS="comment.visitor=3/120,...".
+HUBBUB_RATE_LIMITS = {
+    "comment.visitor": (3, 120),
+    "comment.email": (3, 120),
+    "comment.address": (60, 60),
+    "like.visitor": (30, 60),
+    "like.address": (600, 60),
+}
+for _item in filter(None, os.environ.get("HUBBUB_RATE_LIMITS", "").replace(" ", "").split(",")):
+    _name, _rate = _item.split("=", 1)
+    _count, _seconds = _rate.split("/", 1)
+    HUBBUB_RATE_LIMITS[_name] = (int(_count), int(_seconds))
+# A comment form's signed timing token: the least seconds between showing and sending it.
+HUBBUB_COMMENT_MIN_FILL_SECONDS = int(os.environ.get("HUBBUB_COMMENT_MIN_FILL_SECONDS", "3"))
+# Sign-in (allauth rate syntax): wrong passwords per account from one address, after which
+# that pair waits, and per address for any accounts. The right password from another network
+# or device is never refused.
+HUBBUB_LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("HUBBUB_LOGIN_FAILURES_PER_ACCOUNT", "5/15m")
+HUBBUB_LOGIN_FAILURES_PER_ADDRESS = os.environ.get("HUBBUB_LOGIN_FAILURES_PER_ADDRESS", "60/15m")
+ACCOUNT_ADAPTER = "hubbub.accounts.adapter.AccountAdapter"
+ACCOUNT_PREVENT_ENUMERATION = True
+# Sign-up asks every new address to confirm (so a registered one can get the same answer);
+# following the link in the same browser then signs the new person in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_RATE_LIMITS = {
+    "login": "120/m/ip",
+    # "key" is the account and the address together (accounts/adapter.py), as django-axes does.
+    "login_failed": (
+        f"{HUBBUB_LOGIN_FAILURES_PER_ADDRESS}/ip,{HUBBUB_LOGIN_FAILURES_PER_ACCOUNT}/key"
+    ),
+    "signup": "60/m/ip",
+}
 
 LOGGING = {
     "version": 1,

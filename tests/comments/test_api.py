@@ -45,7 +45,8 @@ def test_closed_post_over_api(client, event):
     assert response.status_code == 422 and "closed" in response.json()["errors"][0]["message"]
 
 
-def test_flood_over_api_is_429(client, event):
+def test_flood_over_api_is_429(client, event, settings):
+    settings.HUBBUB_RATE_LIMITS = {**settings.HUBBUB_RATE_LIMITS, "comment.email": (5, 60)}
     post = make_post(event)
     url = f"/api/v1/events/{event.slug}/comments/post/{post.pk}"
     payload = {"name": "G", "email": "g@example.org", "body": "Hi"}
@@ -70,6 +71,7 @@ def test_like_over_api_and_like_a_comment(client, event, token_for):
 def test_comment_like_from_the_page(client, event):
     post = make_post(event)
     comment = make_comment(post)
+    client.get(post.get_absolute_url())  # the page gives the browser its visitor cookie
     client.post(f"/{event.slug}/comments/comment/{comment.pk}/like/")
     assert "1 person likes this" in client.get(post.get_absolute_url()).content.decode()
     held = make_comment(post, status="pending")

@@ -55,11 +55,11 @@ def test_author_and_followers_are_emailed_and_can_unsubscribe(
     author = UserFactory(email="author@example.org")
     post = make_post(event, author=author, title="Budget day")
     make_comment(post, email="follower@example.org", notify_replies=True)
-    make_comment(post, email="quiet@example.org", notify_replies=False)
+    make_comment(post, email="quiet@example.org", notify_replies=False, device_key="quiet")
     with django_capture_on_commit_callbacks(execute=True):
         services.do_post_comment(
             target=describe(post), name="Grace", email="quiet@example.org",
-            body="A reply worth reading", base_url="http://testserver",
+            body="A reply worth reading", base_url="http://testserver", device_key="quiet",
         )  # fmt: skip
     messages = wait_for(smtp, 2)
     assert sorted(r[0] for r, _m in messages) == ["author@example.org", "follower@example.org"]
@@ -82,7 +82,7 @@ def test_author_and_followers_are_emailed_and_can_unsubscribe(
     with django_capture_on_commit_callbacks(execute=True):
         services.do_post_comment(
             target=describe(post), name="Grace", email="quiet@example.org",
-            body="Another one", base_url="http://testserver",
+            body="Another one", base_url="http://testserver", device_key="quiet",
         )  # fmt: skip
     assert [r for r, _m in wait_for(smtp, 1)] == [["author@example.org"]]
     time.sleep(0.2)

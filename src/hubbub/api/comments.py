@@ -6,11 +6,12 @@ from ninja.errors import HttpError
 
 from hubbub.comments import services
 from hubbub.comments.targets import load
-from hubbub.core.http import client_ip
+from hubbub.core import visitor
 from hubbub.events.services import get_public_event
 
 from .auth import OptionalTokenAuth, TokenAuth
-from .errors import error_body
+from .errors import error_body, errors
+from .params import EventSlug, TargetKind
 
 router = Router(tags=["comments and likes"])
 
@@ -38,6 +39,12 @@ class LikeIn(Schema):
     liked: bool = True
 
 
+class LikeOut(Schema):
+    target: str
+    count: int
+    liked: bool
+
+
 def _out(comment) -> dict:
     return {
         "id": comment.pk,
@@ -62,22 +69,22 @@ def _field_errors(exc: ValidationError) -> list[dict]:
 
 @router.get(
     "/{event}/comments/{kind}/{object_id}",
-    response=list[CommentOut],
+    response={200: list[CommentOut], **errors(401, 404, 422)},
     auth=OptionalTokenAuth(),
     summary="Published comments on a post or live entry, oldest first",
 )
-def list_comments(request, event: str, kind: str, object_id: int):
+def list_comments(request, event: EventSlug, kind: TargetKind, object_id: int):
     target = load(kind, object_id, get_public_event(event, request.user))
     return [_out(c) for c in services.approved_comments(target)]
 
 
 @router.post(
     "/{event}/comments/{kind}/{object_id}",
-    response={201: CommentOut, 422: dict, 429: dict},
+    response={201: CommentOut, **errors(400, 401, 403, 404, 413, 422, 429)},
     auth=OptionalTokenAuth(),
-    summary="Leave a comment; a first comment from an address is held for moderation",
+    summary="Leave a comment; a guest's comment is held for moderation",
 )
-def create_comment(request, event: str, kind: str, object_id: int, payload: CommentIn):
+def create_comment(request, event: EventSlug, kind: TargetKind, object_id: int, payload: CommentIn):
     target = load(kind, object_id, get_public_event(event, request.user))
     try:
         comment = services.do_post_comment(
@@ -89,11 +96,9 @@ def create_comment(request, event: str, kind: str, object_id: int, payload: Comm
             body=payload.body,
             parent_id=payload.parent_id,
             notify_replies=payload.notify_replies,
-            ip_address=client_ip(request),
+            ip_address=visitor.client_address(request) or None,
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
-    except services.RateLimited:
-        return Status(429, error_body("Too many comments from you just now; wait a minute."))
     except ValidationError as exc:
         return Status(422, error_body("The comment was not accepted.", _field_errors(exc)))
     return Status(201, _out(comment))
@@ -101,19 +106,17 @@ def create_comment(request, event: str, kind: str, object_id: int, payload: Comm
 
 @router.post(
     "/{event}/likes/{kind}/{object_id}",
-    response={200: dict, 429: dict},
+    response={200: LikeOut, **errors(400, 401, 404, 413, 422, 429)},
     auth=TokenAuth(),
     summary="Like (or with liked=false, unlike) a post, live entry or comment",
 )
-def like(request, event: str, kind: str, object_id: int, payload: LikeIn):
+def like(request, event: EventSlug, kind: TargetKind, object_id: int, payload: LikeIn):
     target = load(kind, object_id, get_public_event(event, request.user))
     try:
         count = services.do_like(
             target, user=request.user, liked=payload.liked,
-            ip_address=client_ip(request),
+            ip_address=visitor.client_address(request) or None,
         )  # fmt: skip
-    except services.RateLimited:
-        return Status(429, error_body("Too many likes from you just now; wait a minute."))
     except ValidationError as exc:  # pragma: no cover - a signed-in user always has an id
         raise HttpError(422, "; ".join(exc.messages)) from None
     return {"target": target.key, "count": count, "liked": payload.liked}

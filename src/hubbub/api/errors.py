@@ -3,10 +3,45 @@
 ``{"detail": "...", "errors": [{"field": "body", "message": "..."}]}``
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from hubbub.core.ratelimit import RateLimited
+
+from .auth import CsrfRefused
+from .parser import BodyRefused
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+# What each error status means, for the OpenAPI document.
+ERROR_MEANINGS = {
+    400: "The body is not valid JSON.",
+    401: "A valid API token is required.",
+    403: "Not allowed: no right on this event, or a session write without its CSRF token.",
+    404: "No such event or object, or not visible to the caller.",
+    409: "The event does not accept this now.",
+    413: "The body is larger than the limit.",
+    422: "Invalid input; `errors` names each field.",
+    429: "Too many requests; wait for Retry-After seconds.",
+}
+
+
+def errors(*codes: int) -> dict:
+    """Declared error responses for an operation: ``response={200: Out, **errors(404, 422)}``."""
+    return {code: ErrorOut for code in codes}
 
 
 def error_body(detail: str, errors: list[dict] | None = None) -> dict:
@@ -67,8 +102,35 @@ def install(api) -> None:
         response["WWW-Authenticate"] = "Bearer"
         return response
 
+    @api.exception_handler(CsrfRefused)
+    def csrf_refused(request, exc):
+        detail = (
+            "CSRF check failed: a write signed in by the session cookie needs the "
+            "X-CSRFToken header from the site's page; scripts use Authorization: Bearer."
+        )
+        return api.create_response(request, error_body(detail), status=403)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        detail = f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
+        return api.create_response(request, error_body(detail), status=413)
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request, exc):
+        response = api.create_response(
+            request,
+            error_body(f"Too many requests just now; try again in {exc.retry_after} s."),
+            status=429,
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     @api.exception_handler(HttpError)
     def http_error(request, exc):
+        if isinstance(exc.__cause__, BodyRefused):
+            return api.create_response(
+                request, error_body(exc.__cause__.detail, exc.__cause__.errors), status=422
+            )
         if _unreadable_body(exc):
             errors = [{"field": "body", "message": "The request body is not valid JSON."}]
             return api.create_response(

@@ -8,6 +8,8 @@ from hubbub.events.models import Event
 from hubbub.events.services import get_public_event, programme_sessions
 
 from .auth import OptionalTokenAuth
+from .errors import errors
+from .params import EventSlug
 
 router = Router(tags=["events"])
 
@@ -48,18 +50,27 @@ def _event_out(event: Event) -> dict:
     }
 
 
-@router.get("/", response=list[EventOut], auth=OptionalTokenAuth(), summary="Public events")
+@router.get(
+    "/",
+    response={200: list[EventOut], **errors(401)},
+    auth=OptionalTokenAuth(),
+    summary="Public events",
+)
 def list_events(request):
     return [_event_out(e) for e in Event.objects.public().order_by("-starts_on")]
 
 
-@router.get("/{event}", response=EventOut, auth=OptionalTokenAuth())
-def get_event(request, event: str):
+@router.get("/{event}", response={200: EventOut, **errors(401, 404, 422)}, auth=OptionalTokenAuth())
+def get_event(request, event: EventSlug):
     return _event_out(get_public_event(event, request.user))
 
 
-@router.get("/{event}/sessions", response=list[SessionOut], auth=OptionalTokenAuth())
-def list_sessions(request, event: str):
+@router.get(
+    "/{event}/sessions",
+    response={200: list[SessionOut], **errors(401, 404, 422)},
+    auth=OptionalTokenAuth(),
+)
+def list_sessions(request, event: EventSlug):
     event_obj = get_public_event(event, request.user)
     sessions = []
     for session in programme_sessions(event_obj):

@@ -5,11 +5,14 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from hubbub.core.validators import refuse_nul
 from hubbub.events.services import get_public_event
 from hubbub.media.models import Slideshow
 from hubbub.media.services import access, slideshows
 
 from .auth import OptionalTokenAuth, TokenAuth
+from .errors import errors
+from .params import EventSlug
 
 router = Router(tags=["slideshows"])
 
@@ -67,17 +70,39 @@ def slideshow_data(request, deck: Slideshow, *, with_slides: bool = True) -> dic
 
 @router.post(
     "/{event}/slideshows",
-    response={201: SlideshowOut, 202: SlideshowOut},
+    response={201: SlideshowOut, 202: SlideshowOut, **errors(401, 403, 404, 413, 422)},
     auth=TokenAuth(),
     summary="Upload slides (multipart: title, file; optional session_id, speaker_id, "
     "allow_download): 201 when already rendered, 202 while rendering",
+    # Declared by hand: the handler reads the form itself, after the size check.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["title", "file"],
+                        "properties": {
+                            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+                            "file": {"type": "string", "format": "binary"},
+                            "session_id": {"type": "integer"},
+                            "speaker_id": {"type": "integer"},
+                            "allow_download": {"type": "boolean"},
+                        },
+                    }
+                }
+            },
+        }
+    },
 )
-def create_slideshow(request, event: str):
+def create_slideshow(request, event: EventSlug):
     # No File/Form parameters: Ninja would read the body before the size check below.
     if access.too_large(request.META.get("CONTENT_LENGTH"), settings.HUBBUB_MAX_DECK_BYTES):
         raise HttpError(413, "The upload is larger than the limit for slides.")
     event_obj = get_public_event(event, request.user)
     access.require_manage_media(request.user, event_obj)
+    refuse_nul(**{name: request.POST.get(name) for name in request.POST})
     deck = slideshows.do_create_slideshow(
         event=event_obj,
         actor=request.user,
@@ -91,28 +116,38 @@ def create_slideshow(request, event: str):
     return Status(201 if deck.is_ready else 202, slideshow_data(request, deck))
 
 
-@router.get("/{event}/slideshows", response=SlideshowList, auth=OptionalTokenAuth())
-def list_slideshows(request, event: str):
+@router.get(
+    "/{event}/slideshows",
+    response={200: SlideshowList, **errors(401, 404, 422)},
+    auth=OptionalTokenAuth(),
+)
+def list_slideshows(request, event: EventSlug):
     """Ready slideshows; the event's team also sees pending, processing and failed ones."""
     event_obj = get_public_event(event, request.user)
     decks = slideshows.slideshows_for(request.user, event_obj).select_related("event")
     return {"slideshows": [slideshow_data(request, d, with_slides=False) for d in decks]}
 
 
-@router.get("/{event}/slideshows/{slideshow_id}", response=SlideshowOut, auth=OptionalTokenAuth())
-def get_slideshow(request, event: str, slideshow_id: int):
+@router.get(
+    "/{event}/slideshows/{slideshow_id}",
+    response={200: SlideshowOut, **errors(401, 404, 422)},
+    auth=OptionalTokenAuth(),
+)
+def get_slideshow(request, event: EventSlug, slideshow_id: int):
     event_obj = get_public_event(event, request.user)
     return slideshow_data(request, slideshows.get_slideshow(event_obj, slideshow_id, request.user))
 
 
 @router.post(
     "/{event}/slideshows/{slideshow_id}/retry",
-    response={202: SlideshowOut},
+    response={202: SlideshowOut, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Render a failed slideshow again",
 )
-def retry_slideshow(request, event: str, slideshow_id: int):
+def retry_slideshow(request, event: EventSlug, slideshow_id: int):
     event_obj = get_public_event(event, request.user)
     deck = slideshows.get_slideshow(event_obj, slideshow_id, request.user)
     slideshows.do_retry_slideshow(deck, actor=request.user)
-    return slideshow_data(request, slideshows.get_slideshow(event_obj, deck.pk, request.user))
+    return Status(
+        202, slideshow_data(request, slideshows.get_slideshow(event_obj, deck.pk, request.user))
+    )

@@ -1,5 +1,3 @@
-import secrets
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -8,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from hubbub.core.http import client_ip
+from hubbub.core import visitor
 from hubbub.events.services import get_public_event
 from hubbub.live.extensions import attach_entry_extras
 
@@ -21,33 +20,33 @@ from .models import Comment
 from .targets import load
 from .urlnames import comments_url
 
-READER_COOKIE = "hubbub_reader"
-READER_SALT = "hubbub.reader"
-
 
 # -- helpers shared with the pages that show comments ------------------------------------------
 def reader_key(request) -> str:
-    """The anonymous reader's id from a signed cookie ("" when there is none)."""
-    return request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT) or ""
+    """The anonymous visitor's id, when their browser sent the cookie back ("" otherwise)."""
+    return visitor.visitor_id(request)
 
 
 def ensure_reader_key(request) -> str:
-    key = reader_key(request)
-    if not key:
-        key = secrets.token_urlsafe(24)
-        request._new_reader_key = key
-    return key
+    return visitor.ensure_visitor_id(request)[0]
 
 
 def finish(request, response):
-    """Set the reader cookie on ``response`` if this request created one."""
-    key = getattr(request, "_new_reader_key", None)
-    if key:
-        response.set_signed_cookie(
-            READER_COOKIE, key, salt=READER_SALT, max_age=365 * 24 * 3600,
-            httponly=True, samesite="Lax",
-        )  # fmt: skip
-    return response
+    """Set the visitor cookie on ``response`` if this request created one."""
+    return visitor.remember(request, response)
+
+
+def client_ip(request) -> str | None:
+    return visitor.client_address(request) or None
+
+
+def _too_fast(exc) -> str:
+    minutes = max(1, round(exc.retry_after / 60))
+    return ngettext(
+        "Please wait a minute and try again.",
+        "Please wait %(minutes)s minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _event(request, event_slug):
@@ -57,10 +56,15 @@ def _event(request, event_slug):
 def handle_comment_post(request, target):
     """Process a "Leave a Reply" POST. Returns (form, response, status)."""
     form = CommentForm(request.POST, user=request.user)
-    form.is_valid()
+    if not form.is_valid():  # e.g. a NUL character or an over-long field: nothing is stored
+        return form, None, 400
     data = form.cleaned_data
+    timestamp = data.get("ts", "")
     try:
-        services.check_not_a_robot(honeypot=data.get("homepage", ""), timestamp=data.get("ts", ""))
+        services.check_not_a_robot(honeypot=data.get("homepage", ""), timestamp=timestamp)
+    except ValidationError as exc:
+        return _add_errors(form, exc), None, 400
+    try:
         comment = services.do_post_comment(
             target=target,
             user=request.user,
@@ -74,15 +78,14 @@ def handle_comment_post(request, target):
             device_key=ensure_reader_key(request) if not request.user.is_authenticated else "",
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
-    except services.RateLimited:
-        form.add_error(None, _("You are commenting very fast. Please wait a minute and try again."))
+    except services.RateLimited as exc:
+        services.release_form_token(timestamp)
+        form.add_error(None, _("You are commenting very fast.") + " " + _too_fast(exc))
+        form.retry_after = exc.retry_after
         return form, None, 429
     except ValidationError as exc:
-        for field, errors in (
-            exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-        ):
-            form.add_error(field if field in form.fields else None, errors)
-        return form, None, 400
+        services.release_form_token(timestamp)  # the corrected form may be sent again
+        return _add_errors(form, exc), None, 400
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, _("Thank you: your comment is published."))
         return form, finish(request, redirect(f"{target.url}#{comment.anchor}")), 302
@@ -90,6 +93,14 @@ def handle_comment_post(request, target):
         request, _("Thank you: your comment is awaiting moderation and will appear once approved.")
     )
     return form, finish(request, redirect(f"{target.url}#respond")), 302
+
+
+def _add_errors(form, exc: ValidationError):
+    for field, errors in (
+        exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    ):
+        form.add_error(field if field in form.fields else None, errors)
+    return form
 
 
 def comments_context(request, target, form=None) -> dict:
@@ -115,6 +126,9 @@ def comments_context(request, target, form=None) -> dict:
     likes = services.like_counts([target.obj])
     mine = services.liked_by([target.obj, *_walk(roots)], request.user, reader_key(request))
     key = reader_key(request)
+    if not request.user.is_authenticated:
+        # The page gives the browser its visitor cookie, so its first like already counts.
+        ensure_reader_key(request)
     for comment in _walk(roots):
         comment.liked = comment.key in mine
         comment.editable = services.can_edit(comment, request.user, key)
@@ -160,6 +174,8 @@ def target_comments(request, kind, object_id, event=None):
                **comments_context(request, target, form)}  # fmt: skip
     with timezone.override(event.tz):
         response = render(request, "comments/target.html", context, status=status)
+    if getattr(form, "retry_after", None):
+        response["Retry-After"] = str(form.retry_after)
     return finish(request, response)
 
 
@@ -173,23 +189,38 @@ def like(request, kind, object_id, event=None):
     target = load(kind, object_id, event)
     liked = request.POST.get("liked", "1") != "0"
     wants_json = "application/json" in request.headers.get("Accept", "")
-    key = "" if request.user.is_authenticated else ensure_reader_key(request)
-    try:
-        count = services.do_like(
-            target, user=request.user, reader_key=key, liked=liked, ip_address=client_ip(request)
-        )
-    except services.RateLimited:
-        text = _("You are liking things very fast. Please wait a minute and try again.")
-        if wants_json:
-            return JsonResponse({"detail": text}, status=429)
-        return render(request, "comments/slow_down.html", {"event": event, "text": text},
-                      status=429)  # fmt: skip
-    if wants_json:
-        return finish(request, JsonResponse({"target": target.key, "count": count, "liked": liked}))
-    # Without JavaScript, go back to the page the button was on.
     back = request.POST.get("next") or request.headers.get("Referer") or target.url
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = target.url
+    signed_in = request.user.is_authenticated
+    key, is_new = ("", False) if signed_in else visitor.ensure_visitor_id(request)
+    try:
+        if is_new:
+            # A like counts only once the browser sends its visitor cookie back, or a script
+            # could mint a like per request by dropping cookies; the page asks once more.
+            services.check_like_rate(visitor=key, address=client_ip(request) or "")
+            text = _("Press Like once more to confirm: your browser now remembers your likes.")
+            if wants_json:
+                body = {"target": target.key, "count": services.like_count(target),
+                        "liked": False, "confirm": True, "detail": text}  # fmt: skip
+                return finish(request, JsonResponse(body))
+            messages.info(request, text)
+            return finish(request, redirect(back))
+        count = services.do_like(
+            target, user=request.user, reader_key=key, liked=liked, ip_address=client_ip(request)
+        )
+    except services.RateLimited as exc:
+        text = _("You are liking things very fast.") + " " + _too_fast(exc)
+        if wants_json:
+            response = JsonResponse({"detail": text}, status=429)
+        else:
+            response = render(request, "comments/slow_down.html", {"event": event, "text": text},
+                              status=429)  # fmt: skip
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    if wants_json:
+        return finish(request, JsonResponse({"target": target.key, "count": count, "liked": liked}))
+    # Without JavaScript, go back to the page the button was on.
     return finish(request, redirect(back))
 
 

@@ -4,15 +4,22 @@ for (const form of document.querySelectorAll("form[data-like-form]")) {
     event.preventDefault();
     const button = form.querySelector("button");
     const liked = form.elements.liked;
-    try {
-      const response = await fetch(form.action, {
+    const send = () =>
+      fetch(form.action, {
         method: "POST",
         body: new FormData(form),
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
-      const data = await response.json();
-      if (!response.ok) throw new Error(data.detail || "");
+    try {
+      let response = await send();
+      let data = await response.json();
+      // A first like only sets the browser's visitor cookie; sending again counts it.
+      if (response.ok && data.confirm) {
+        response = await send();
+        data = await response.json();
+      }
+      if (!response.ok || data.confirm) throw new Error(data.detail || "");
       const count = form.querySelector(".like-count");
       count.textContent = data.count === 1 ? "1 person likes this" : `${data.count} people like this`;
       liked.value = data.liked ? "0" : "1";
