@@ -99,8 +99,22 @@ def test_comment_records_the_client_address_a_trusted_proxy_reports(
     assert Comment.objects.get().ip_address == recorded
 
 
+@pytest.fixture
+def per_address_limit_of_five(settings):
+    """Five comments a minute per address, and no tighter limit per browser or email, so the
+    address is what these tests see counted."""
+    settings.HUBBUB_RATE_LIMITS = {
+        **settings.HUBBUB_RATE_LIMITS,
+        "comment.address": (5, 60),
+        "comment.visitor": (100, 60),
+        "comment.email": (100, 60),
+    }
+
+
 @pytest.mark.django_db
-def test_rate_limit_cannot_be_dodged_with_made_up_forwarded_addresses(behind_proxy, event):
+def test_rate_limit_cannot_be_dodged_with_made_up_forwarded_addresses(
+    behind_proxy, event, per_address_limit_of_five
+):
     post = make_post(event)
     client = Client(REMOTE_ADDR=OUTSIDER)
     statuses = [post_comment(event, post, client, f"192.0.2.{n}", n).status_code for n in range(6)]
@@ -108,7 +122,9 @@ def test_rate_limit_cannot_be_dodged_with_made_up_forwarded_addresses(behind_pro
 
 
 @pytest.mark.django_db
-def test_rate_limit_counts_each_client_behind_a_trusted_proxy_separately(behind_proxy, event):
+def test_rate_limit_counts_each_client_behind_a_trusted_proxy_separately(
+    behind_proxy, event, per_address_limit_of_five
+):
     post = make_post(event)
     client = Client(REMOTE_ADDR=PROXY)
     statuses = [post_comment(event, post, client, f"192.0.2.{n}", n).status_code for n in range(6)]
@@ -127,7 +143,7 @@ def test_bad_trusted_proxy_setting_is_refused_with_its_value(monkeypatch):
 def test_real_server_ignores_forwarded_headers_from_an_untrusted_address(start_server, event):
     """uvicorn itself would believe X-Forwarded-* from 127.0.0.1; hubbub trusts no one unset."""
     post = make_post(event)
-    server = start_server()
+    server = start_server(HUBBUB_RATE_LIMITS="comment.address=5/60")
     spoofed = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.1"}
     with httpx.Client(base_url=server.base_url) as client:
         form = client.get("/accounts/login/", headers=spoofed)

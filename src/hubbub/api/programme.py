@@ -14,7 +14,8 @@ from hubbub.events.importing.service import (
 from hubbub.events.services import get_public_event
 
 from .auth import TokenAuth
-from .errors import error_body
+from .errors import error_body, errors
+from .params import EventSlug
 
 router = Router(tags=["programme"])
 
@@ -39,7 +40,7 @@ class ImportProblem(Schema):
 
 @router.post(
     "/{event}/programme/import",
-    response={200: ImportOut, 413: ImportProblem, 415: ImportProblem, 422: ImportProblem},
+    response={200: ImportOut, **errors(401, 403, 404, 413, 415, 422)},
     auth=TokenAuth(),
     summary="Import a programme (frab schedule.xml, frab/pretalx schedule.json or CSV)",
     openapi_extra={
@@ -53,7 +54,7 @@ class ImportProblem(Schema):
         }
     },
 )
-def import_programme(request, event: str):
+def import_programme(request, event: EventSlug):
     """Creates or updates the event's rooms, tracks, speakers and sessions by the file's ids;
     the same file again changes nothing. Rows that cannot go in are listed in ``refused`` with
     the reason; a file that is not a schedule answers 422 and nothing is imported."""
