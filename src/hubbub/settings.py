@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "hubbub.blog",
     "hubbub.comments",
     "hubbub.media",
+    "hubbub.backoffice",
     "hubbub.api",
 ]
 

@@ -240,14 +240,6 @@ def do_set_status(event: Event, *, actor, status: str) -> Event:
     return event
 
 
-def events_managed_by(user):
-    """The events ``user`` may manage: their organisations' events and those they organise."""
-    events = Event.objects.select_related("organisation").order_by("-starts_on", "title")
-    if user.is_superuser:
-        return list(events)
-    return [event for event in events if policy.can(user, Action.MANAGE_EVENT, event)]
-
-
 # -- starting the next event from this one -------------------------------------------------------
 def _shift(moment: datetime, source: Event, target: Event, days: int) -> datetime:
     """The same wall-clock time ``days`` later, in the new event's zone (so 09:30 stays 09:30
