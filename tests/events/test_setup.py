@@ -420,3 +420,12 @@ def test_copy_with_a_taken_slug_changes_nothing(last_year, org_admin):
         )
     assert "slug" in field_errors(excinfo)
     assert Event.objects.filter(organisation=last_year.organisation).count() == 1
+
+
+def test_a_blank_title_or_unknown_kind_is_refused_when_editing(draft, org_admin):
+    session = SessionFactory(event=draft, title="Keep me", starts_at=at(draft, 0, 9))
+    with pytest.raises(ValidationError) as excinfo:
+        programme.do_change_session(session, actor=org_admin, title="  ", kind="party")
+    assert {"title", "kind"} <= set(field_errors(excinfo))
+    session.refresh_from_db()
+    assert (session.title, session.kind) == ("Keep me", "workshop")

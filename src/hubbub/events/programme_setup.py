@@ -351,18 +351,15 @@ def do_change_session(session: Session, *, actor, speakers=None, **fields) -> Se
         fields["title"] = (fields["title"] or "").strip()
     before = describe_session(session)
     try:
+        for name, value in fields.items():
+            setattr(session, name, value)
+        # Title and kind as the model allows them; times and room are the programme's checks.
         session.clean_fields(exclude=[f.name for f in Session._meta.fields if f.name not in fields])
         services.do_update_session(session, **fields)
     except ValidationError as exc:
-        moved = {name: fields.get(name, getattr(session, name)) for name in ("room",)}
+        # The session holds the attempted values until refreshed below.
         error = _clash_naming_both(
-            exc,
-            fields.get("title", session.title),
-            event,
-            moved["room"],
-            fields.get("starts_at", session.starts_at),
-            fields.get("ends_at", session.ends_at),
-            session,
+            exc, session.title, event, session.room, session.starts_at, session.ends_at, session
         )
         session.refresh_from_db()
         raise error from None
@@ -403,10 +400,9 @@ def do_swap_sessions(a: Session, b: Session, *, actor) -> tuple[Session, Session
         raise ValidationError({"other": [_("Both sessions must be in the same event.")]})
     if a.pk == b.pk:
         raise ValidationError({"other": [_("Choose a different session to swap with.")]})
-    a, b = (
-        Session.objects.select_for_update().select_related("room").get(pk=a.pk),
-        Session.objects.select_for_update().select_related("room").get(pk=b.pk),
-    )
+    # Lock only the sessions' own rows (PostgreSQL cannot lock the outer join to a room).
+    locked = Session.objects.select_for_update(of=("self",)).select_related("room")
+    a, b = locked.get(pk=a.pk), locked.get(pk=b.pk)
     a.event = b.event = event
     before_a, before_b = describe_session(a), describe_session(b)
     places = {
