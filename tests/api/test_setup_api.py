@@ -266,3 +266,30 @@ def test_swap_over_the_api(client, council, admin_token):
     assert response.status_code == 200, response.content
     a.refresh_from_db()
     assert a.starts_at.astimezone(LONDON).hour == 14
+
+
+def test_rooms_tracks_and_speakers_are_edited_and_deleted(client, council, admin_token):
+    event = EventFactory(organisation=council)
+    other = EventFactory(organisation=council)
+    auth = {"Authorization": f"Bearer {admin_token}"}
+    base = f"/api/v1/events/{event.slug}"
+    for kind, body, change in (
+        ("rooms", {"name": "Chamber", "capacity": 50}, {"accessibility_notes": "Loop"}),
+        ("tracks", {"name": "Data"}, {"colour": "#123456"}),
+        ("speakers", {"name": "Ada"}, {"organisation": "Engines"}),
+    ):
+        created = send(client, "post", f"{base}/{kind}", body, admin_token)
+        assert created.status_code == 201, created.content
+        item = created.json()["id"]
+        changed = send(client, "patch", f"{base}/{kind}/{item}", change, admin_token)
+        assert changed.status_code == 200 and changed.json() | change == changed.json()
+        listed = client.get(f"{base}/{kind}").json()
+        assert [i["id"] for i in listed] == [item]
+        # The same id under another event's address is not found.
+        elsewhere = send(client, "patch", f"/api/v1/events/{other.slug}/{kind}/{item}", change,
+                         admin_token)  # fmt: skip
+        assert elsewhere.status_code == 404
+        assert client.delete(f"{base}/{kind}/{item}", headers=auth).status_code == 204
+        assert client.get(f"{base}/{kind}").json() == []
+    bad = send(client, "post", f"{base}/tracks", {"name": "Odd", "colour": "red"}, admin_token)
+    assert bad.status_code == 422 and error_fields(bad) == ["colour"]

@@ -11,8 +11,9 @@ from PIL import Image
 from hubbub.comments.models import Comment
 from hubbub.core.models import AuditEntry
 from hubbub.events.models import Event, Room, Session
+from hubbub.live.models import LiveEntry
 from hubbub.media.models import Slideshow
-from hubbub.team.models import CoverageAssignment
+from hubbub.team.models import Application, CoverageAssignment
 from hubbub.team.organisations import do_grant_organisation_admin
 from tests.factories import (
     EventFactory,
@@ -179,6 +180,8 @@ def test_dashboard_links_every_tool_and_counts_what_waits(admin_client, their_ev
         body="Held",
         status=Comment.Status.PENDING,
     )
+    LiveEntry.objects.create(event=their_event, body="Waiting", status=LiveEntry.Status.PENDING)
+    Application.objects.create(event=their_event, name="Priya", email="priya@example.org")
     page = admin_client.get(f"/{slug}/manage/").content.decode()
     for url in (
         f"/{slug}/manage/settings",
@@ -194,6 +197,8 @@ def test_dashboard_links_every_tool_and_counts_what_waits(admin_client, their_ev
     assert _count(page, "Sessions nobody is covering") == 1
     assert _count(page, "Comments held for moderation") == 1
     assert _count(page, "Slide decks that failed to render") == 1
+    assert _count(page, "Live updates waiting for approval") == 1
+    assert _count(page, "Applications to join the team") == 1
 
 
 def _ct(model):
@@ -366,3 +371,13 @@ def test_status_change_from_the_settings_page(admin_client, their_event):
     assert response.status_code == 302
     their_event.refresh_from_db()
     assert their_event.status == "published"
+
+
+def test_speakers_of_the_same_name_are_told_apart_in_the_session_form(admin_client, their_event):
+    SpeakerFactory(event=their_event, name="Sam Jones", organisation="Westbrook")
+    SpeakerFactory(event=their_event, name="Sam Jones", organisation="Eastvale", slug="sam-2")
+    SpeakerFactory(event=their_event, name="Alex Lee", organisation="", slug="alex-lee")
+    SpeakerFactory(event=their_event, name="Alex Lee", organisation="", slug="alex-lee-2")
+    page = admin_client.get(f"/{their_event.slug}/manage/programme/add").content.decode()
+    assert "Sam Jones (Westbrook)" in page and "Sam Jones (Eastvale)" in page
+    assert "Alex Lee – alex-lee<" in page and "Alex Lee – alex-lee-2<" in page

@@ -152,6 +152,15 @@ def speaker_label(speaker) -> str:
     return f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
 
 
+def distinct_speaker_labels(speakers) -> list[tuple[int, str]]:
+    """(id, label) for a picker; labels still alike after the organisation get the address."""
+    labels = [speaker_label(s) for s in speakers]
+    return [
+        (s.pk, f"{label} – {s.slug}" if labels.count(label) > 1 else label)
+        for s, label in zip(speakers, labels, strict=True)
+    ]
+
+
 class SessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of session"), choices=Session.Kind.choices)
@@ -188,7 +197,7 @@ class SessionForm(forms.Form):
             (r.pk, r.name) for r in rooms
         ]
         self.fields["track"].choices = [("", _("No track"))] + [(t.pk, t.name) for t in tracks]
-        self.fields["speakers"].choices = [(s.pk, speaker_label(s)) for s in speakers]
+        self.fields["speakers"].choices = distinct_speaker_labels(speakers)
 
     def service_fields(self) -> dict:
         """The cleaned input as the session services take it, times in the event's zone."""
