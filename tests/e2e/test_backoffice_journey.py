@@ -6,11 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from hubbub.events.models import Event
+from hubbub.events.models import Event, Session
 from hubbub.team.organisations import do_grant_organisation_admin
 from tests.factories import OrganisationFactory, UserFactory
 
-from .axe import axe_problems
+from .axe import axe_problems, problems_on_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -120,3 +120,16 @@ def test_organisation_admin_sets_up_an_event_and_starts_the_next(
     expect(page.get_by_role("cell", name=re.compile("Data clinic"))).to_be_visible()
     copy = Event.objects.get(slug="digital-westbrook-2032")
     assert copy.status == "draft" and copy.sessions.count() == 2
+
+    # The organiser's other pages pass axe too.
+    first = Session.objects.get(event__slug="digital-westbrook-2031", title="Opening plenary")
+    event_pages = [
+        "settings",
+        "tracks/",
+        "speakers/",
+        f"programme/{first.pk}/",
+        f"programme/{first.pk}/swap",
+        f"programme/{first.pk}/delete",
+    ]
+    paths = ["/manage/"] + [f"/digital-westbrook-2031/manage/{p}" for p in event_pages]
+    assert problems_on_pages(page, base, paths) == ""
