@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hubbub.core.models import AuditEntry
 from hubbub.core.permissions import Role
@@ -429,3 +430,11 @@ def test_a_blank_title_or_unknown_kind_is_refused_when_editing(draft, org_admin)
     assert {"title", "kind"} <= set(field_errors(excinfo))
     session.refresh_from_db()
     assert (session.title, session.kind) == ("Keep me", "workshop")
+
+
+def test_a_bad_logo_is_reported_with_the_other_field_errors(council, org_admin):
+    not_an_image = SimpleUploadedFile("logo.png", b"%PDF-1.4 not an image", "image/png")
+    with pytest.raises(ValidationError) as excinfo:
+        new_event(org_admin, council, logo=not_an_image, time_zone="Nowhere/Else")
+    assert {"logo", "time_zone"} <= set(field_errors(excinfo))
+    assert not Event.objects.filter(organisation=council).exists()

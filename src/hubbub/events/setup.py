@@ -108,9 +108,22 @@ def _save_event(event: Event) -> None:
         raise
 
 
-def _attach_logo(event: Event, logo) -> None:
-    cleaned = clean_photo(logo, field="logo", max_edge=LOGO_MAX_EDGE)
-    event.logo.save(cleaned.file.name, cleaned.file, save=False)
+def _checked(event: Event, *, logo=None, sessions_must_fit: bool = False):
+    """Every field error at once, the logo's too; the cleaned logo when there is one."""
+    errors: dict[str, list[str]] = {}
+    try:
+        _validate_event(event, sessions_must_fit=sessions_must_fit)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    cleaned = None
+    if logo:
+        try:
+            cleaned = clean_photo(logo, field="logo", max_edge=LOGO_MAX_EDGE)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
 
 def _shown(value) -> str:
@@ -149,9 +162,9 @@ def do_create_event(
         brand_colour=(brand_colour or "").strip().lower(),
         status=Event.Status.DRAFT,
     )
-    _validate_event(event)
-    if logo:
-        _attach_logo(event, logo)
+    cleaned_logo = _checked(event, logo=logo)
+    if cleaned_logo is not None:
+        event.logo.save(cleaned_logo.file.name, cleaned_logo.file, save=False)
     _save_event(event)
     log_action(
         "hubbub.event.created",
@@ -185,13 +198,13 @@ def do_update_event(event: Event, *, actor, logo=None, remove_logo=False, **fiel
         setattr(event, name, value)
     event.__dict__.pop("tz", None)  # the zone may have changed
     try:
-        _validate_event(event, sessions_must_fit=True)
+        cleaned_logo = _checked(event, logo=logo, sessions_must_fit=True)
     except ValidationError:
         event.refresh_from_db()
         event.__dict__.pop("tz", None)
         raise
-    if logo:
-        _attach_logo(event, logo)
+    if cleaned_logo is not None:
+        event.logo.save(cleaned_logo.file.name, cleaned_logo.file, save=False)
     elif remove_logo:
         event.logo = ""
     _save_event(event)
