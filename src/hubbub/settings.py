@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "hubbub.blog",
     "hubbub.comments",
     "hubbub.media",
+    "hubbub.backoffice",
     "hubbub.api",
 ]
 

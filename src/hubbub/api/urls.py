@@ -38,6 +38,7 @@ api = HubbubAPI(
     parser=JsonObjectParser(),
 )
 errors.install(api)
+api.add_router("/events", "hubbub.api.setup.router")  # first: it also answers the reads it shares
 api.add_router("/events/", events_router)
 api.add_router("/events/", live_router)
 api.add_router("/events/", comments_router)

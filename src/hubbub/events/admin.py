@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -203,19 +204,55 @@ class SpeakerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["event"]
 
 
+class SpeakerChoiceField(forms.ModelMultipleChoiceField):
+    """Speakers named so two of the same name can be told apart."""
+
+    def label_from_instance(self, speaker):
+        if speaker.organisation:
+            return f"{speaker.name} ({speaker.organisation})"
+        return f"{speaker.name} ({speaker.slug})"
+
+
+def _event_id_of_form(request) -> int | None:
+    """The event the session form is for: the one chosen in it, else the saved session's."""
+    chosen = request.POST.get("event") or request.GET.get("event")
+    if chosen and str(chosen).isdigit():
+        return int(chosen)
+    object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+    if object_id and str(object_id).isdigit():
+        return Session.objects.filter(pk=object_id).values_list("event_id", flat=True).first()
+    return None
+
+
 @admin.register(Session)
 class SessionAdmin(EventTimeMixin, EventTimeHelpMixin, admin.ModelAdmin):
     list_display = ["title", "event", "kind", "local_start", "room", "track"]
     list_filter = ["event", "kind", "track"]
     search_fields = ["title", "description", "speakers__name", "event__title"]
     list_select_related = ["event", "room", "track"]
-    autocomplete_fields = ["event", "room", "track", "speakers"]
+    # Rooms, tracks and speakers are plain pickers limited to the session's own event: a
+    # search box over every event's rooms and speakers invited borrowing another event's.
+    autocomplete_fields = ["event"]
     date_hierarchy = "starts_at"
     fieldsets = [
         (None, {"fields": ["event", "title", "slug", "kind"]}),
         (_("When and where"), {"fields": ["starts_at", "ends_at", "room", "track"]}),
         (_("About"), {"fields": ["description", "speakers"]}),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in {"room", "track"}:
+            # Nothing to offer a new session until its event is chosen and saved.
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                event_id=_event_id_of_form(request)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "speakers":
+            kwargs["queryset"] = Speaker.objects.filter(event_id=_event_id_of_form(request))
+            kwargs["form_class"] = SpeakerChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("starts (event time)"), ordering="starts_at")
     def local_start(self, session):

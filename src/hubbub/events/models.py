@@ -14,7 +14,20 @@ from .checks import check_session
 
 # Event slugs share the URL root with the site's own paths.
 RESERVED_SLUGS = frozenset(
-    {"admin", "accounts", "api", "static", "media", "healthz", "embed", "search", "feeds", "me"}
+    {
+        "admin",
+        "accounts",
+        "api",
+        "static",
+        "media",
+        "healthz",
+        "embed",
+        "search",
+        "feeds",
+        "me",
+        "manage",
+        "blog",
+    }
 )
 
 
@@ -102,6 +115,9 @@ class Event(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     venue = models.CharField(_("venue"), max_length=300, blank=True)
+    venue_address = models.TextField(
+        _("venue address"), max_length=1000, blank=True, help_text=_("As it would go on a letter.")
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
     )
@@ -180,6 +196,12 @@ class Room(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=100)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    accessibility_notes = models.TextField(
+        _("accessibility notes"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Step-free access, hearing loop, nearest accessible toilet, and so on."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     import_key = import_key_field()
 

@@ -9,7 +9,10 @@ class MediaConfig(AppConfig):
 
     def ready(self):
         from hubbub.core.search import register_search_source
+        from hubbub.events.extensions import register_attention_provider
 
+        from .attention import failed_slideshows
         from .search import slideshow_hits
 
         register_search_source(slideshow_hits)
+        register_attention_provider(failed_slideshows)

@@ -1,6 +1,6 @@
 from django import template
 
-from hubbub.core.permissions import policy
+from hubbub.core.permissions import Action, policy
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def is_team_member(user, event) -> bool:
     """Whether ``user`` has any role on ``event`` (for links only the team needs)."""
     return policy.has_any_role(user, event)
+
+
+@register.filter
+def can_manage(user, event) -> bool:
+    """Whether ``user`` may manage ``event`` (for the link to its organiser tools)."""
+    return policy.can(user, Action.MANAGE_EVENT, event)

@@ -1,0 +1,190 @@
+"""The organiser's back office: the events one may manage, creating an event, its dashboard,
+its settings and status, and starting the next event from it. Views parse input, call the
+events services and render; the programme editor is in ``programme_views``."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hubbub.core.eventviews import add_service_errors, event_view, render_event
+from hubbub.core.permissions import Action, Role, policy
+from hubbub.events import setup
+from hubbub.events.models import Event
+from hubbub.team.models import EventRole
+from hubbub.team.organisations import organisations_administered_by
+
+from .attention import attention
+from .forms import CopyEventForm, CreateEventForm, EditEventForm, StatusForm
+
+EVENT_FORM_FIELDS = setup.EVENT_FIELDS
+
+
+def render_form_page(request, event, template, context, *, forms=()):
+    """Render with 422 when a form on the page has errors, so tests and tools can tell."""
+    has_errors = any(form is not None and form.errors for form in forms)
+    return render_event(request, event, template, context, status=422 if has_errors else 200)
+
+
+def managed_events(user):
+    """Events ``user`` may manage: their organisations' events and those they organise."""
+    events = Event.objects.select_related("organisation").order_by("-starts_on", "title")
+    if user.is_superuser:
+        return events
+    organiser_of = EventRole.objects.active().filter(user=user, role=Role.ORGANISER.value)
+    return events.filter(
+        Q(organisation__in=organisations_administered_by(user))
+        | Q(pk__in=organiser_of.values("event_id"))
+    ).distinct()
+
+
+# -- site-wide -----------------------------------------------------------------------------------
+@login_required
+def index(request):
+    organisations = list(organisations_administered_by(request.user))
+    return render_event(
+        request,
+        None,
+        "backoffice/index.html",
+        {"events": list(managed_events(request.user)), "can_create": bool(organisations)},
+    )
+
+
+@login_required
+def create_event(request):
+    organisations = organisations_administered_by(request.user).order_by("name")
+    if not organisations.exists():
+        raise PermissionDenied(_("Only organisation admins can create events."))
+    form = CreateEventForm(organisations=organisations)
+    if request.method == "POST":
+        form = CreateEventForm(request.POST, request.FILES, organisations=organisations)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                event = setup.do_create_event(
+                    actor=request.user,
+                    organisation=data["organisation"],
+                    logo=data.get("logo"),
+                    **{name: data[name] for name in EVENT_FORM_FIELDS},
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” is set up as a draft: only its team can see it for now.")
+                    % {"title": event.title},
+                )
+                return redirect("backoffice:dashboard", event=event.slug)
+    return render_form_page(request, None, "backoffice/create.html", {"form": form}, forms=[form])
+
+
+# -- one event -----------------------------------------------------------------------------------
+@login_required
+@event_view(Action.MANAGE_EVENT, section="manage")
+def dashboard(request, event):
+    return render_event(
+        request,
+        event,
+        "backoffice/dashboard.html",
+        {
+            "attention": attention(event),
+            "can_copy": policy.can_in_organisation(
+                request.user, Action.CREATE_EVENT, event.organisation
+            ),
+            "status_form": StatusForm(initial={"status": event.status}),
+        },
+    )
+
+
+@login_required
+@event_view(Action.MANAGE_EVENT, section="manage")
+def event_settings(request, event):
+    form = EditEventForm(initial={name: getattr(event, name) for name in EVENT_FORM_FIELDS})
+    if request.method == "POST":
+        form = EditEventForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                setup.do_update_event(
+                    event,
+                    actor=request.user,
+                    logo=data.get("logo"),
+                    remove_logo=data.get("remove_logo", False),
+                    **{name: data[name] for name in EVENT_FORM_FIELDS},
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Event settings saved."))
+                return redirect("backoffice:settings", event=event.slug)
+    return render_form_page(
+        request,
+        event,
+        "backoffice/settings.html",
+        {"form": form, "status_form": StatusForm(initial={"status": event.status})},
+        forms=[form],
+    )
+
+
+@login_required
+@event_view(Action.MANAGE_EVENT, section="manage")
+def event_status(request, event):
+    form = StatusForm(request.POST or None, initial={"status": event.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.do_set_status(event, actor=request.user, status=form.cleaned_data["status"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The event is now: %(status)s.") % {"status": event.get_status_display()}
+            )
+            return redirect("backoffice:dashboard", event=event.slug)
+    return render_form_page(
+        request, event, "backoffice/status.html", {"status_form": form}, forms=[form]
+    )
+
+
+@login_required
+@event_view(Action.MANAGE_EVENT, section="manage")
+def copy_event(request, event):
+    if not policy.can_in_organisation(request.user, Action.CREATE_EVENT, event.organisation):
+        raise PermissionDenied(_("Only the organisation's admins can start a new event."))
+    next_year = event.starts_on + timedelta(days=364)  # the same weekday, a year on
+    form = CopyEventForm(initial={"starts_on": next_year, "with_programme": True})
+    if request.method == "POST":
+        form = CopyEventForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                copy = setup.do_copy_event(
+                    event,
+                    actor=request.user,
+                    slug=data["slug"],
+                    title=data["title"],
+                    starts_on=data["starts_on"],
+                    with_programme=data["with_programme"],
+                    with_team=data["with_team"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc, {"start_date": "starts_on"})
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” is set up from “%(source)s” as a draft.")
+                    % {"title": copy.title, "source": event.title},
+                )
+                return redirect("backoffice:dashboard", event=copy.slug)
+    return render_form_page(
+        request,
+        event,
+        "backoffice/copy.html",
+        {"form": form, "today": timezone.localdate()},
+        forms=[form],
+    )

@@ -1,0 +1,64 @@
+"""What apps above events add to an event's set-up, registered from their ``ready()``.
+
+Copying an event ("start the next event from this one") copies what the events app owns itself;
+the team's settings and roles, and anything else a higher app keeps per event, come across
+through a copy hook. The organiser's dashboard counts what needs attention now; apps this layer
+cannot import (slides, the unconference) tell it through an attention provider.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class EventCopy:
+    """One copy in progress: the new event, and the new rows made for the source's rows."""
+
+    source: object
+    target: object
+    actor: object
+    with_programme: bool
+    with_team: bool
+    # Old primary key -> the new row, for rows the copy made (empty without the programme).
+    rooms: dict = field(default_factory=dict)
+    tracks: dict = field(default_factory=dict)
+    speakers: dict = field(default_factory=dict)
+    sessions: dict = field(default_factory=dict)
+
+
+CopyHook = Callable[[EventCopy], None]
+_copy_hooks: list[CopyHook] = []
+
+
+def register_copy_hook(hook: CopyHook) -> None:
+    """Run ``hook`` inside every event copy's transaction, after the events app's own rows."""
+    if hook not in _copy_hooks:
+        _copy_hooks.append(hook)
+
+
+def run_copy_hooks(copy: EventCopy) -> None:
+    for hook in _copy_hooks:
+        hook(copy)
+
+
+@dataclass
+class Attention:
+    """Something waiting for the organiser: a count, what it is, and where to deal with it."""
+
+    label: str
+    count: int
+    url: str
+
+
+# event -> the things waiting in that app (one query each, whatever the numbers).
+AttentionProvider = Callable[[object], list[Attention]]
+_attention_providers: list[AttentionProvider] = []
+
+
+def register_attention_provider(provider: AttentionProvider) -> None:
+    if provider not in _attention_providers:
+        _attention_providers.append(provider)
+
+
+def attention_from_apps(event) -> list[Attention]:
+    return [item for provider in _attention_providers for item in provider(event)]
