@@ -350,6 +350,15 @@ if HUBBUB_SITE_URL and urlparse(HUBBUB_SITE_URL).scheme not in {"http", "https"}
     )
 # Seconds the unconference console's placement may search for the best programme.
 HUBBUB_UNCONF_TIME_LIMIT = float(os.environ.get("HUBBUB_UNCONF_TIME_LIMIT", "10"))
+# Unconference. New device identities (delegates marking or pitching without an account) per
+# network address and per event, each an hour: a venue's Wi-Fi puts hundreds of honest
+# delegates behind one address, so the address allowance is generous.
+HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS = int(
+    os.environ.get("HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS", "300")
+)
+HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT = int(
+    os.environ.get("HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT", "3000")
+)
 
 # Comments on an event's posts and entries close this many days after its last day.
 HUBBUB_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("HUBBUB_COMMENTS_CLOSE_AFTER_DAYS", "14"))
@@ -368,6 +377,13 @@ HUBBUB_RATE_LIMITS = {
     "comment.address": (60, 60),
     "like.visitor": (30, 60),
     "like.address": (600, 60),
+    # Unconference, per device or account and per address.
+    "unconf_pitch.visitor": (5, 600),
+    "unconf_pitch.address": (80, 600),
+    "unconf_vote.visitor": (30, 60),
+    "unconf_vote.address": (600, 60),
+    "unconf_notes.visitor": (30, 600),
+    "unconf_notes.address": (300, 600),
 }
 for _item in filter(None, os.environ.get("HUBBUB_RATE_LIMITS", "").replace(" ", "").split(",")):
     _name, _rate = _item.split("=", 1)

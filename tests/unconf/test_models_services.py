@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from hubbub.core.permissions import Role
+from hubbub.core.ratelimit import RateLimited, limit_for
 from hubbub.events.exports import calendar_ics, frab_schedule
 from hubbub.events.models import Session
 from hubbub.events.services import programme_sessions
@@ -18,8 +19,6 @@ from hubbub.live.models import LiveEntry
 from hubbub.unconf import solver
 from hubbub.unconf.models import Outcome, Pitch, Slot, Unconference, Vote
 from hubbub.unconf.services.access import (
-    RATE_LIMITS,
-    RateLimited,
     check_rate_limit,
     pitch_queue,
     queue_position,
@@ -182,7 +181,7 @@ def test_voter_key_is_the_account_when_signed_in_else_the_device():
 
 
 def test_rate_limit_counts_per_device_and_per_address():
-    limit, _window = RATE_LIMITS["pitch"][0]
+    limit = limit_for("unconf_pitch.visitor").count
     for _ in range(limit):
         check_rate_limit("pitch", who="d:phone", address="10.0.0.1")
     with pytest.raises(RateLimited) as caught:
@@ -191,7 +190,7 @@ def test_rate_limit_counts_per_device_and_per_address():
     # Another phone on the same network is still fine...
     check_rate_limit("pitch", who="d:other-phone", address="10.0.0.1")
     # ...until the network as a whole goes over its own limit.
-    address_limit, _window = RATE_LIMITS["pitch"][1]
+    address_limit = limit_for("unconf_pitch.address").count
     with pytest.raises(RateLimited):
         for n in range(address_limit + 1):
             check_rate_limit("pitch", who=f"d:phone-{n}", address="10.0.0.2")

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 import hubbub.unconf as unconf_package
 from hubbub.core.permissions import Role
+from hubbub.core.ratelimit import limit_for
 from hubbub.events.models import Session
 from hubbub.unconf.device import DEVICE_COOKIE
 from hubbub.unconf.models import Outcome, Pitch, Unconference, Vote
-from hubbub.unconf.services.access import RATE_LIMITS
 from hubbub.unconf.services.interest import do_set_marks
 from hubbub.unconf.services.outcomes import do_save_outcome, notes_token
 from hubbub.unconf.services.pitches import do_next_pitch
@@ -83,7 +83,7 @@ def test_a_pitch_without_the_device_cookie_is_not_saved(client, s):
 
 def test_too_many_pitches_from_one_phone_get_a_friendly_429(client, s):
     client.get(s.base + "pitch")
-    limit = RATE_LIMITS["pitch"][0][0]
+    limit = limit_for("unconf_pitch.visitor").count
     for n in range(limit):
         client.post(s.base + "pitch", {"topic": f"Topic {n}", "host_name": "Me"})
     response = client.post(s.base + "pitch", {"topic": "One too many", "host_name": "Me"})

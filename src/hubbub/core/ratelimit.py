@@ -41,13 +41,18 @@ def hit(action: str, **keys) -> None:
     any is over its limit. ``hit("comment", visitor=id, address=ip)`` uses the limits
     ``comment.visitor`` and ``comment.address``. Every key is counted even when one is over,
     so a flood keeps itself limited."""
+    hit_limits(
+        [(f"{action}.{scope}", key, limit_for(f"{action}.{scope}")) for scope, key in keys.items()]
+    )
+
+
+def hit_limits(checks: list[tuple[str, object, Limit]]) -> None:
+    """``hit`` with the limits given: ``(name, key, Limit)`` for each key to count."""
     now = time.time()
     refused: RateLimited | None = None
-    for scope, key in keys.items():
+    for name, key, limit in checks:
         if key in (None, ""):
             continue
-        name = f"{action}.{scope}"
-        limit = limit_for(name)
         window = int(now // limit.seconds)
         digest = hashlib.sha256(str(key).lower().encode()).hexdigest()[:32]
         cache_key = f"rate:{name}:{digest}:{window}"

@@ -16,13 +16,13 @@ from django.utils.translation import ngettext
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.http import client_ip
 from hubbub.core.permissions import Action, policy
+from hubbub.core.ratelimit import RateLimited
 from hubbub.events.services import get_public_event
 
 from .device import Device, device_key, read_device, remember_device
 from .forms import OutcomeForm, PitchForm, VoteForm
 from .models import Outcome
 from .services.access import (
-    RateLimited,
     active_pitches,
     admit_identity,
     check_rate_limit,

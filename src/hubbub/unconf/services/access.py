@@ -15,27 +15,12 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from hubbub.core.ratelimit import Limit, hit, hit_limits
 from hubbub.events.models import Event
 
 from ..models import Pitch, Unconference, Vote
 
 IDENTITY_WINDOW = 60 * 60
-
-# (limit, window in seconds) per device or account, then per network address. The address
-# limits are generous: a venue's delegates often share one address behind its Wi-Fi.
-RATE_LIMITS = {
-    "pitch": ((5, 600), (80, 600)),
-    "vote": ((30, 60), (600, 60)),
-    "notes": ((30, 600), (300, 600)),
-}
-
-
-class RateLimited(Exception):
-    """Too many requests from one device or address; ``retry_after`` is in seconds."""
-
-    def __init__(self, retry_after: int):
-        super().__init__(f"rate limited; retry after {retry_after} s")
-        self.retry_after = retry_after
 
 
 # -- who is who --------------------------------------------------------------------------------
@@ -49,25 +34,9 @@ def voter_key(user=None, device_id: str | None = None) -> str | None:
 
 
 def check_rate_limit(action: str, *, who: str | None, address: str | None) -> None:
-    """Count one ``action`` for ``who`` and ``address``; raise RateLimited over the limit."""
-    now = time.time()
-    per_person, per_address = RATE_LIMITS[action]
-    for scope, key, (limit, window) in (
-        ("who", who, per_person),
-        ("addr", address, per_address),
-    ):
-        if not key:
-            continue
-        digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-        cache_key = f"unconf:rate:{action}:{scope}:{digest}:{int(now // window)}"
-        cache.add(cache_key, 0, window + 1)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, window + 1)
-            count = 1
-        if count > limit:
-            raise RateLimited(int(window - now % window) + 1)
+    """Count one ``action`` (pitch, vote, notes) for ``who`` and ``address``; raise
+    RateLimited over the limits ``unconf_<action>.visitor`` and ``.address``."""
+    hit(f"unconf_{action}", visitor=who, address=address)
 
 
 def _is_new_identity(unconference: Unconference, voter: str) -> bool:
@@ -84,29 +53,19 @@ def admit_identity(unconference: Unconference, *, voter: str, address: str | Non
     (``HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT``) has had its new identities for the hour."""
     if not _is_new_identity(unconference, voter):
         return
-    now = time.time()
-    window = int(now // IDENTITY_WINDOW)
-    retry_after = int(IDENTITY_WINDOW - now % IDENTITY_WINDOW) + 1
+    window = int(time.time() // IDENTITY_WINDOW)
     device = hashlib.sha256(voter.encode()).hexdigest()[:24]
     admitted = f"unconf:admitted:{unconference.pk}:{device}:{window}"
     if cache.get(admitted):
         return  # counted already this hour (its first try was refused for another reason)
-    for scope, key, limit in (
-        ("addr", address, settings.HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS),
-        ("event", str(unconference.pk), settings.HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT),
-    ):
-        if not key:
-            continue
-        digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-        cache_key = f"unconf:identities:{unconference.pk}:{scope}:{digest}:{window}"
-        cache.add(cache_key, 0, IDENTITY_WINDOW + 1)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, IDENTITY_WINDOW + 1)
-            count = 1
-        if count > limit:
-            raise RateLimited(retry_after)
+    per_address = Limit(settings.HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS, IDENTITY_WINDOW)
+    per_event = Limit(settings.HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT, IDENTITY_WINDOW)
+    hit_limits(
+        [
+            (f"unconf_identity.address:{unconference.pk}", address, per_address),
+            ("unconf_identity.event", str(unconference.pk), per_event),
+        ]
+    )
     cache.set(admitted, True, IDENTITY_WINDOW + 1)
 
 
