@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -23,6 +24,8 @@ from hubbub.events.services import get_public_event
 
 from . import events as public_events
 from .auth import OptionalTokenAuth, TokenAuth
+from .errors import errors
+from .params import EventSlug
 
 router = Router(tags=["event set-up"])
 
@@ -244,13 +247,35 @@ def _own(model, event: Event, pk: int):
     return found
 
 
+def _changes(payload) -> dict:
+    """The fields a PATCH sends. A field may be left out, not set to null: every field here
+    has a value (an empty string clears a text)."""
+    fields = payload.dict(exclude_unset=True)
+    nulls = sorted(name for name, value in fields.items() if value is None)
+    if nulls:
+        raise ValidationError(
+            {name: [_("Give a value, or leave the field out.")] for name in nulls}
+        )
+    return fields
+
+
 # -- events --------------------------------------------------------------------------------------
-@router.get("", response=list[public_events.EventOut], auth=OptionalTokenAuth(), summary="Events")
+@router.get(
+    "",
+    response={200: list[public_events.EventOut], **errors(401, 422)},
+    auth=OptionalTokenAuth(),
+    summary="Events",
+)
 def list_events_here(request):
     return public_events.list_events(request)
 
 
-@router.post("", response={201: EventSetupOut}, auth=TokenAuth(), summary="Create an event")
+@router.post(
+    "",
+    response={201: EventSetupOut, **errors(400, 401, 403, 422)},
+    auth=TokenAuth(),
+    summary="Create an event",
+)
 def create_event(request, payload: EventIn):
     organisation = Organisation.objects.filter(slug=payload.organisation).first()
     if organisation is None:
@@ -274,15 +299,24 @@ def create_event(request, payload: EventIn):
     return Status(201, event_data(event))
 
 
-@router.get("/{event}", response=public_events.EventOut, auth=OptionalTokenAuth())
-def read_event(request, event: str):
+@router.get(
+    "/{event}",
+    response={200: public_events.EventOut, **errors(401, 404, 422)},
+    auth=OptionalTokenAuth(),
+)
+def read_event(request, event: EventSlug):
     return public_events.get_event(request, event)
 
 
-@router.patch("/{event}", response=EventSetupOut, auth=TokenAuth(), summary="Change an event")
-def update_event(request, event: str, payload: EventPatch):
+@router.patch(
+    "/{event}",
+    response={200: EventSetupOut, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+    summary="Change an event",
+)
+def update_event(request, event: EventSlug, payload: EventPatch):
     found = _managed_event(request, event)
-    fields = payload.dict(exclude_unset=True)
+    fields = _changes(payload)
     status = fields.pop("status", None)
     renamed = {v: k for k, v in EVENT_FIELD_NAMES.items()}
     fields = {renamed.get(k, k): v for k, v in fields.items()}
@@ -299,11 +333,11 @@ def update_event(request, event: str, payload: EventPatch):
 
 @router.post(
     "/{event}/copy",
-    response={201: EventSetupOut},
+    response={201: EventSetupOut, **errors(400, 401, 403, 404, 422)},
     auth=TokenAuth(),
     summary="Start the next event from this one",
 )
-def copy_event(request, event: str, payload: CopyIn):
+def copy_event(request, event: EventSlug, payload: CopyIn):
     found = _managed_event(request, event)
     try:
         copy = setup.do_copy_event(
@@ -321,72 +355,108 @@ def copy_event(request, event: str, payload: CopyIn):
 
 
 # -- rooms, tracks, speakers ---------------------------------------------------------------------
-@router.get("/{event}/rooms", response=list[RoomOut], auth=OptionalTokenAuth())
-def list_rooms(request, event: str):
+@router.get(
+    "/{event}/rooms",
+    response={200: list[RoomOut], **errors(401, 404, 422)},
+    auth=OptionalTokenAuth(),
+)
+def list_rooms(request, event: EventSlug):
     return list(get_public_event(event, request.user).rooms.all())
 
 
-@router.post("/{event}/rooms", response={201: RoomOut}, auth=TokenAuth())
-def add_room(request, event: str, payload: RoomIn):
+@router.post(
+    "/{event}/rooms", response={201: RoomOut, **errors(400, 401, 403, 404, 422)}, auth=TokenAuth()
+)
+def add_room(request, event: EventSlug, payload: RoomIn):
     found = _managed_event(request, event)
     return Status(201, programme.do_add_room(found, actor=request.user, **payload.dict()))
 
 
-@router.patch("/{event}/rooms/{room_id}", response=RoomOut, auth=TokenAuth())
-def update_room(request, event: str, room_id: int, payload: RoomPatch):
+@router.patch(
+    "/{event}/rooms/{room_id}",
+    response={200: RoomOut, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+)
+def update_room(request, event: EventSlug, room_id: int, payload: RoomPatch):
     room = _own(Room, _managed_event(request, event), room_id)
-    return programme.do_update_room(room, actor=request.user, **payload.dict(exclude_unset=True))
+    return programme.do_update_room(room, actor=request.user, **_changes(payload))
 
 
-@router.delete("/{event}/rooms/{room_id}", response={204: None}, auth=TokenAuth())
-def delete_room(request, event: str, room_id: int):
+@router.delete(
+    "/{event}/rooms/{room_id}",
+    response={204: None, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+)
+def delete_room(request, event: EventSlug, room_id: int):
     room = _own(Room, _managed_event(request, event), room_id)
     programme.do_delete_room(room, actor=request.user)
     return HttpResponse(status=204)
 
 
-@router.get("/{event}/tracks", response=list[TrackOut], auth=OptionalTokenAuth())
-def list_tracks(request, event: str):
+@router.get(
+    "/{event}/tracks",
+    response={200: list[TrackOut], **errors(401, 404, 422)},
+    auth=OptionalTokenAuth(),
+)
+def list_tracks(request, event: EventSlug):
     return list(get_public_event(event, request.user).tracks.all())
 
 
-@router.post("/{event}/tracks", response={201: TrackOut}, auth=TokenAuth())
-def add_track(request, event: str, payload: TrackIn):
+@router.post(
+    "/{event}/tracks", response={201: TrackOut, **errors(400, 401, 403, 404, 422)}, auth=TokenAuth()
+)
+def add_track(request, event: EventSlug, payload: TrackIn):
     found = _managed_event(request, event)
     return Status(201, programme.do_add_track(found, actor=request.user, **payload.dict()))
 
 
-@router.patch("/{event}/tracks/{track_id}", response=TrackOut, auth=TokenAuth())
-def update_track(request, event: str, track_id: int, payload: TrackPatch):
+@router.patch(
+    "/{event}/tracks/{track_id}",
+    response={200: TrackOut, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+)
+def update_track(request, event: EventSlug, track_id: int, payload: TrackPatch):
     track = _own(Track, _managed_event(request, event), track_id)
-    return programme.do_update_track(track, actor=request.user, **payload.dict(exclude_unset=True))
+    return programme.do_update_track(track, actor=request.user, **_changes(payload))
 
 
-@router.delete("/{event}/tracks/{track_id}", response={204: None}, auth=TokenAuth())
-def delete_track(request, event: str, track_id: int):
+@router.delete(
+    "/{event}/tracks/{track_id}",
+    response={204: None, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+)
+def delete_track(request, event: EventSlug, track_id: int):
     track = _own(Track, _managed_event(request, event), track_id)
     programme.do_delete_track(track, actor=request.user)
     return HttpResponse(status=204)
 
 
-@router.get("/{event}/speakers", response=list[SpeakerOut], auth=OptionalTokenAuth())
-def list_speakers(request, event: str):
+@router.get(
+    "/{event}/speakers",
+    response={200: list[SpeakerOut], **errors(401, 404, 422)},
+    auth=OptionalTokenAuth(),
+)
+def list_speakers(request, event: EventSlug):
     return list(get_public_event(event, request.user).speakers.all())
 
 
-@router.post("/{event}/speakers", response={201: SpeakerOut}, auth=TokenAuth())
-def add_speaker(request, event: str, payload: SpeakerIn):
+@router.post(
+    "/{event}/speakers",
+    response={201: SpeakerOut, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+)
+def add_speaker(request, event: EventSlug, payload: SpeakerIn):
     found = _managed_event(request, event)
     return Status(201, programme.do_add_speaker(found, actor=request.user, **payload.dict()))
 
 
 @router.post(
     "/{event}/speakers/copy",
-    response={201: SpeakerOut},
+    response={201: SpeakerOut, **errors(400, 401, 403, 404, 422)},
     auth=TokenAuth(),
     summary="Copy a speaker from another event of the same organisation",
 )
-def copy_speaker(request, event: str, payload: SpeakerCopyIn):
+def copy_speaker(request, event: EventSlug, payload: SpeakerCopyIn):
     found = _managed_event(request, event)
     source = Speaker.objects.select_related("event").filter(pk=payload.speaker_id).first()
     if source is None:
@@ -398,15 +468,23 @@ def copy_speaker(request, event: str, payload: SpeakerCopyIn):
     return Status(201, copy)
 
 
-@router.patch("/{event}/speakers/{speaker_id}", response=SpeakerOut, auth=TokenAuth())
-def update_speaker(request, event: str, speaker_id: int, payload: SpeakerPatch):
+@router.patch(
+    "/{event}/speakers/{speaker_id}",
+    response={200: SpeakerOut, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+)
+def update_speaker(request, event: EventSlug, speaker_id: int, payload: SpeakerPatch):
     speaker = _own(Speaker, _managed_event(request, event), speaker_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = _changes(payload)
     return programme.do_update_speaker(speaker, actor=request.user, **fields)
 
 
-@router.delete("/{event}/speakers/{speaker_id}", response={204: None}, auth=TokenAuth())
-def delete_speaker(request, event: str, speaker_id: int):
+@router.delete(
+    "/{event}/speakers/{speaker_id}",
+    response={204: None, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+)
+def delete_speaker(request, event: EventSlug, speaker_id: int):
     speaker = _own(Speaker, _managed_event(request, event), speaker_id)
     programme.do_delete_speaker(speaker, actor=request.user)
     return HttpResponse(status=204)
@@ -433,13 +511,21 @@ def _session_fields(event: Event, fields: dict) -> dict:
     return out
 
 
-@router.get("/{event}/sessions", response=list[public_events.SessionOut], auth=OptionalTokenAuth())
-def read_sessions(request, event: str):
+@router.get(
+    "/{event}/sessions",
+    response={200: list[public_events.SessionOut], **errors(401, 404, 422)},
+    auth=OptionalTokenAuth(),
+)
+def read_sessions(request, event: EventSlug):
     return public_events.list_sessions(request, event)
 
 
-@router.post("/{event}/sessions", response={201: SessionSetupOut}, auth=TokenAuth())
-def add_session(request, event: str, payload: SessionIn):
+@router.post(
+    "/{event}/sessions",
+    response={201: SessionSetupOut, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+)
+def add_session(request, event: EventSlug, payload: SessionIn):
     found = _managed_event(request, event)
     try:
         fields = _session_fields(found, payload.dict())
@@ -449,20 +535,28 @@ def add_session(request, event: str, payload: SessionIn):
     return Status(201, session_data(session))
 
 
-@router.patch("/{event}/sessions/{session_id}", response=SessionSetupOut, auth=TokenAuth())
-def update_session(request, event: str, session_id: int, payload: SessionPatch):
+@router.patch(
+    "/{event}/sessions/{session_id}",
+    response={200: SessionSetupOut, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+)
+def update_session(request, event: EventSlug, session_id: int, payload: SessionPatch):
     found = _managed_event(request, event)
     session = _own(Session, found, session_id)
     try:
-        fields = _session_fields(found, payload.dict(exclude_unset=True))
+        fields = _session_fields(found, _changes(payload))
         programme.do_change_session(session, actor=request.user, **fields)
     except ValidationError as exc:
         raise _renamed(exc, SESSION_FIELD_NAMES) from None
     return session_data(session)
 
 
-@router.delete("/{event}/sessions/{session_id}", response={204: None}, auth=TokenAuth())
-def delete_session(request, event: str, session_id: int):
+@router.delete(
+    "/{event}/sessions/{session_id}",
+    response={204: None, **errors(400, 401, 403, 404, 422)},
+    auth=TokenAuth(),
+)
+def delete_session(request, event: EventSlug, session_id: int):
     session = _own(Session, _managed_event(request, event), session_id)
     programme.do_remove_session(session, actor=request.user)
     return HttpResponse(status=204)
@@ -470,11 +564,11 @@ def delete_session(request, event: str, session_id: int):
 
 @router.post(
     "/{event}/sessions/{session_id}/swap",
-    response=list[SessionSetupOut],
+    response={200: list[SessionSetupOut], **errors(400, 401, 403, 404, 422)},
     auth=TokenAuth(),
     summary="Swap two sessions' start times and rooms",
 )
-def swap_sessions(request, event: str, session_id: int, payload: SwapIn):
+def swap_sessions(request, event: EventSlug, session_id: int, payload: SwapIn):
     found = _managed_event(request, event)
     first = _own(Session, found, session_id)
     other = Session.objects.filter(event=found, pk=payload.other).first()
