@@ -62,6 +62,9 @@ class EventPatch(Schema):
     summary: str | None = None
     brand_colour: str | None = None
     status: str | None = None
+    # Go live and end by the dates (in the event's time zone); a status set by hand against the
+    # dates switches it off.
+    status_by_dates: bool | None = None
 
 
 class CopyIn(Schema):
@@ -84,6 +87,9 @@ class EventSetupOut(Schema):
     summary: str
     brand_colour: str
     status: str
+    status_by_dates: bool
+    # The status in effect now: the stored one, or what the dates say when it follows them.
+    phase: str
     url: str
 
 
@@ -201,6 +207,8 @@ def event_data(event: Event) -> dict:
         "summary": event.summary,
         "brand_colour": event.brand_colour,
         "status": event.status,
+        "status_by_dates": event.status_by_dates,
+        "phase": event.phase,
         "url": event.get_absolute_url(),
     }
 
@@ -284,14 +292,18 @@ def update_event(request, event: str, payload: EventPatch):
     found = _managed_event(request, event)
     fields = payload.dict(exclude_unset=True)
     status = fields.pop("status", None)
+    by_dates = fields.pop("status_by_dates", None)
     renamed = {v: k for k, v in EVENT_FIELD_NAMES.items()}
     fields = {renamed.get(k, k): v for k, v in fields.items()}
     try:
         with transaction.atomic():
+            # Status first: taking an event out of the archive lets the same request edit it.
+            if status is not None or by_dates is not None:
+                found = setup.do_set_status(
+                    found, actor=request.user, status=status, by_dates=by_dates
+                )
             if fields:
                 setup.do_update_event(found, actor=request.user, **fields)
-            if status is not None:
-                setup.do_set_status(found, actor=request.user, status=status)
     except ValidationError as exc:
         raise _renamed(exc, EVENT_FIELD_NAMES) from None
     return event_data(found)
