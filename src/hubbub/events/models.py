@@ -196,8 +196,14 @@ class Event(models.Model):
         """The status in effect at ``now``: the stored one, or, when the event follows its
         dates, live from the first day's midnight to the end of the last day (event's zone)
         and ended after. Drafts and archives never move by themselves."""
-        if not self.status_by_dates or self.status in (self.Status.DRAFT, self.Status.ARCHIVED):
+        if not self.status_by_dates:
             return self.status
+        return self.status_by_dates_at(now, self.status)
+
+    def status_by_dates_at(self, now: datetime, status: str) -> str:
+        """What following the dates makes of ``status`` at ``now``."""
+        if status in (self.Status.DRAFT, self.Status.ARCHIVED):
+            return status
         if now < self.day_start(self.starts_on):
             return self.Status.PUBLISHED
         if now < self.day_start(self.ends_on) + timedelta(days=1):

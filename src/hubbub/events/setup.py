@@ -244,9 +244,7 @@ def do_set_status(event: Event, *, actor, status: str | None = None, by_dates=No
     wanted = event.status if status is None else status
     follow = event.status_by_dates if by_dates is None else bool(by_dates)
     if follow:
-        stored, event.status = event.status, wanted
-        dated = event.phase_at(now)
-        event.status = stored
+        dated = event.status_by_dates_at(now, wanted)
         if by_dates is None and status is not None and dated != status:
             follow = False  # set by hand against the dates
         else:

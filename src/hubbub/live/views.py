@@ -114,7 +114,8 @@ def reader_page(request, event):
     # Most readers are anonymous and see the same page: keep the whole page per stream position.
     shared = _sees_shared_page(request)
     page_key = (
-        f"live:page:{event.pk}:{event.stream_seq}:{request.get_host()}:{_params_key(request)}"
+        f"live:page:{event.pk}:{event.stream_seq}:{event.phase}:{request.get_host()}"
+        f":{_params_key(request)}"
     )
     if shared:
         cached_page = cache.get(page_key)
