@@ -95,7 +95,9 @@ class StatusForm(forms.Form):
 
 class CommentPolicyForm(forms.Form):
     policy = forms.ChoiceField(
-        label=_("Comments"), choices=EventCommentSettings.Policy.choices, widget=forms.RadioSelect
+        label=_("Comment policy"),
+        choices=EventCommentSettings.Policy.choices,
+        widget=forms.RadioSelect,
     )
     close_after_days = forms.IntegerField(
         label=_("Days after the event that comments close"),
