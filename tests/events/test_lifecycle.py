@@ -1,15 +1,17 @@
 """The event lifecycle: statuses by hand and by the dates, and what ending does, once."""
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from hubbub.core.models import AuditEntry
+from hubbub.core.periodic import run_periodic_checks
 from hubbub.core.permissions import Role
 from hubbub.events import setup
 from hubbub.events.lifecycle import tick
@@ -198,3 +200,19 @@ def test_new_events_follow_their_dates(db):
     )
     assert event.status_by_dates is True and event.status == "draft"
     assert tick(datetime(2031, 1, 2, tzinfo=UTC)) == []  # drafts stay drafts
+
+
+def test_the_workers_periodic_check_ends_an_event_whose_dates_have_passed(db, published):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    event = EventFactory(
+        starts_on=yesterday - timedelta(days=1),
+        ends_on=yesterday,
+        status=Event.Status.LIVE,
+        status_by_dates=True,
+    )
+    with published.capture():
+        run_periodic_checks()
+        run_periodic_checks()
+    event.refresh_from_db()
+    assert event.status == "ended"
+    assert len(published.broker.of_type("event.ended")) == 1
