@@ -220,3 +220,11 @@ def test_the_api_switches_following_the_dates(client, live_event, organiser, tok
     assert body["status_by_dates"] is True
     # The factory's event is in 2030: by its dates it has not started.
     assert body["status"] == body["phase"] == "published"
+
+
+def test_a_null_field_in_an_event_patch_is_a_422_naming_it(
+    client, live_event, organiser, token_for
+):
+    response = set_status(client, live_event, token_for(organiser), venue_address=None)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["venue_address"]

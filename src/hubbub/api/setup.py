@@ -23,6 +23,7 @@ from hubbub.events.services import get_public_event
 
 from . import events as public_events
 from .auth import OptionalTokenAuth, TokenAuth
+from .errors import errors
 
 router = Router(tags=["event set-up"])
 
@@ -258,7 +259,12 @@ def list_events_here(request):
     return public_events.list_events(request)
 
 
-@router.post("", response={201: EventSetupOut}, auth=TokenAuth(), summary="Create an event")
+@router.post(
+    "",
+    response={201: EventSetupOut, **errors(400, 401, 403, 422)},
+    auth=TokenAuth(),
+    summary="Create an event",
+)
 def create_event(request, payload: EventIn):
     organisation = Organisation.objects.filter(slug=payload.organisation).first()
     if organisation is None:
@@ -287,10 +293,18 @@ def read_event(request, event: str):
     return public_events.get_event(request, event)
 
 
-@router.patch("/{event}", response=EventSetupOut, auth=TokenAuth(), summary="Change an event")
+@router.patch(
+    "/{event}",
+    response={200: EventSetupOut, **errors(400, 401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
+    summary="Change an event",
+)
 def update_event(request, event: str, payload: EventPatch):
     found = _managed_event(request, event)
     fields = payload.dict(exclude_unset=True)
+    nulls = sorted(name for name, value in fields.items() if value is None)
+    if nulls:
+        raise ValidationError({name: ["Give a value, not null."] for name in nulls})
     status = fields.pop("status", None)
     by_dates = fields.pop("status_by_dates", None)
     renamed = {v: k for k, v in EVENT_FIELD_NAMES.items()}
