@@ -216,3 +216,19 @@ def test_the_workers_periodic_check_ends_an_event_whose_dates_have_passed(db, pu
     event.refresh_from_db()
     assert event.status == "ended"
     assert len(published.broker.of_type("event.ended")) == 1
+
+
+def test_the_status_form_going_live_early_with_the_box_ticked_overrides_the_dates(client, auckland):
+    admin = UserFactory()
+    do_grant_organisation_admin(user=admin, organisation=auckland.organisation)
+    client.force_login(admin)
+    response = client.post(
+        f"/{auckland.slug}/manage/status", {"status": "live", "status_by_dates": "on"}
+    )
+    assert response.status_code == 302
+    auckland.refresh_from_db()
+    assert (auckland.status, auckland.status_by_dates) == ("live", False)
+    client.post(f"/{auckland.slug}/manage/status", {"status": "live", "status_by_dates": "on"})
+    auckland.refresh_from_db()
+    assert auckland.status_by_dates is True  # ticked again: the dates decide (not started yet)
+    assert auckland.status == "published"

@@ -188,7 +188,13 @@ def event_status(request, event):
                 event,
                 actor=request.user,
                 status=form.cleaned_data["status"],
-                by_dates=form.cleaned_data["status_by_dates"],
+                # Only a change of the box counts: a status chosen against the dates with
+                # the box left ticked is an override, which switches following them off.
+                by_dates=(
+                    None
+                    if form.cleaned_data["status_by_dates"] == event.status_by_dates
+                    else form.cleaned_data["status_by_dates"]
+                ),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
