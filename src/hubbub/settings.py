@@ -265,6 +265,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = max(50, HUBBUB_MAX_PHOTOS_PER_UPLOAD + 5)
 HUBBUB_IMPORT_MAX_BYTES = int(os.environ.get("HUBBUB_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 # "0" stops `hubbub serve` from running background jobs itself (run `hubbub worker` instead).
 HUBBUB_EMBEDDED_WORKER = os.environ.get("HUBBUB_EMBEDDED_WORKER", "1") != "0"
+# How often the background worker runs its periodic checks (events going live and ending by
+# their dates), in seconds; 0 turns them off (run `hubbub events tick` from cron instead).
+HUBBUB_PERIODIC_SECONDS = max(0, int(os.environ.get("HUBBUB_PERIODIC_SECONDS", "60")))
 
 
 def _trusted_proxies() -> list[str]:

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from hubbub.core.ratelimit import RateLimited
+from hubbub.events.lifecycle import EventClosed
 
 from .auth import CsrfRefused
 from .parser import BodyRefused
@@ -81,6 +82,11 @@ def install(api) -> None:
         return api.create_response(
             request, error_body("The request is not valid.", errors), status=422
         )
+
+    @api.exception_handler(EventClosed)
+    def event_closed(request, exc):
+        # Allowed in general, but not now: the event has ended or is an archive.
+        return api.create_response(request, error_body(str(exc)), status=409)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):

@@ -65,6 +65,9 @@ class EventPatch(Schema):
     summary: str | None = None
     brand_colour: str | None = None
     status: str | None = None
+    # Go live and end by the dates (in the event's time zone); a status set by hand against the
+    # dates switches it off.
+    status_by_dates: bool | None = None
 
 
 class CopyIn(Schema):
@@ -87,6 +90,9 @@ class EventSetupOut(Schema):
     summary: str
     brand_colour: str
     status: str
+    status_by_dates: bool
+    # The status in effect now: the stored one, or what the dates say when it follows them.
+    phase: str
     url: str
 
 
@@ -204,6 +210,8 @@ def event_data(event: Event) -> dict:
         "summary": event.summary,
         "brand_colour": event.brand_colour,
         "status": event.status,
+        "status_by_dates": event.status_by_dates,
+        "phase": event.phase,
         "url": event.get_absolute_url(),
     }
 
@@ -272,7 +280,7 @@ def list_events_here(request):
 
 @router.post(
     "",
-    response={201: EventSetupOut, **errors(400, 401, 403, 422)},
+    response={201: EventSetupOut, **errors(400, 401, 403, 409, 422)},
     auth=TokenAuth(),
     summary="Create an event",
 )
@@ -310,7 +318,7 @@ def read_event(request, event: EventSlug):
 
 @router.patch(
     "/{event}",
-    response={200: EventSetupOut, **errors(400, 401, 403, 404, 422)},
+    response={200: EventSetupOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Change an event",
 )
@@ -318,14 +326,18 @@ def update_event(request, event: EventSlug, payload: EventPatch):
     found = _managed_event(request, event)
     fields = _changes(payload)
     status = fields.pop("status", None)
+    by_dates = fields.pop("status_by_dates", None)
     renamed = {v: k for k, v in EVENT_FIELD_NAMES.items()}
     fields = {renamed.get(k, k): v for k, v in fields.items()}
     try:
         with transaction.atomic():
+            # Status first: taking an event out of the archive lets the same request edit it.
+            if status is not None or by_dates is not None:
+                found = setup.do_set_status(
+                    found, actor=request.user, status=status, by_dates=by_dates
+                )
             if fields:
                 setup.do_update_event(found, actor=request.user, **fields)
-            if status is not None:
-                setup.do_set_status(found, actor=request.user, status=status)
     except ValidationError as exc:
         raise _renamed(exc, EVENT_FIELD_NAMES) from None
     return event_data(found)
@@ -333,7 +345,7 @@ def update_event(request, event: EventSlug, payload: EventPatch):
 
 @router.post(
     "/{event}/copy",
-    response={201: EventSetupOut, **errors(400, 401, 403, 404, 422)},
+    response={201: EventSetupOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Start the next event from this one",
 )
@@ -365,7 +377,9 @@ def list_rooms(request, event: EventSlug):
 
 
 @router.post(
-    "/{event}/rooms", response={201: RoomOut, **errors(400, 401, 403, 404, 422)}, auth=TokenAuth()
+    "/{event}/rooms",
+    response={201: RoomOut, **errors(400, 401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
 )
 def add_room(request, event: EventSlug, payload: RoomIn):
     found = _managed_event(request, event)
@@ -374,7 +388,7 @@ def add_room(request, event: EventSlug, payload: RoomIn):
 
 @router.patch(
     "/{event}/rooms/{room_id}",
-    response={200: RoomOut, **errors(400, 401, 403, 404, 422)},
+    response={200: RoomOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
 def update_room(request, event: EventSlug, room_id: int, payload: RoomPatch):
@@ -384,7 +398,7 @@ def update_room(request, event: EventSlug, room_id: int, payload: RoomPatch):
 
 @router.delete(
     "/{event}/rooms/{room_id}",
-    response={204: None, **errors(400, 401, 403, 404, 422)},
+    response={204: None, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
 def delete_room(request, event: EventSlug, room_id: int):
@@ -403,7 +417,9 @@ def list_tracks(request, event: EventSlug):
 
 
 @router.post(
-    "/{event}/tracks", response={201: TrackOut, **errors(400, 401, 403, 404, 422)}, auth=TokenAuth()
+    "/{event}/tracks",
+    response={201: TrackOut, **errors(400, 401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
 )
 def add_track(request, event: EventSlug, payload: TrackIn):
     found = _managed_event(request, event)
@@ -412,7 +428,7 @@ def add_track(request, event: EventSlug, payload: TrackIn):
 
 @router.patch(
     "/{event}/tracks/{track_id}",
-    response={200: TrackOut, **errors(400, 401, 403, 404, 422)},
+    response={200: TrackOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
 def update_track(request, event: EventSlug, track_id: int, payload: TrackPatch):
@@ -422,7 +438,7 @@ def update_track(request, event: EventSlug, track_id: int, payload: TrackPatch):
 
 @router.delete(
     "/{event}/tracks/{track_id}",
-    response={204: None, **errors(400, 401, 403, 404, 422)},
+    response={204: None, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
 def delete_track(request, event: EventSlug, track_id: int):
@@ -442,7 +458,7 @@ def list_speakers(request, event: EventSlug):
 
 @router.post(
     "/{event}/speakers",
-    response={201: SpeakerOut, **errors(400, 401, 403, 404, 422)},
+    response={201: SpeakerOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
 def add_speaker(request, event: EventSlug, payload: SpeakerIn):
@@ -452,7 +468,7 @@ def add_speaker(request, event: EventSlug, payload: SpeakerIn):
 
 @router.post(
     "/{event}/speakers/copy",
-    response={201: SpeakerOut, **errors(400, 401, 403, 404, 422)},
+    response={201: SpeakerOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Copy a speaker from another event of the same organisation",
 )
@@ -470,7 +486,7 @@ def copy_speaker(request, event: EventSlug, payload: SpeakerCopyIn):
 
 @router.patch(
     "/{event}/speakers/{speaker_id}",
-    response={200: SpeakerOut, **errors(400, 401, 403, 404, 422)},
+    response={200: SpeakerOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
 def update_speaker(request, event: EventSlug, speaker_id: int, payload: SpeakerPatch):
@@ -481,7 +497,7 @@ def update_speaker(request, event: EventSlug, speaker_id: int, payload: SpeakerP
 
 @router.delete(
     "/{event}/speakers/{speaker_id}",
-    response={204: None, **errors(400, 401, 403, 404, 422)},
+    response={204: None, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
 def delete_speaker(request, event: EventSlug, speaker_id: int):
@@ -522,7 +538,7 @@ def read_sessions(request, event: EventSlug):
 
 @router.post(
     "/{event}/sessions",
-    response={201: SessionSetupOut, **errors(400, 401, 403, 404, 422)},
+    response={201: SessionSetupOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
 def add_session(request, event: EventSlug, payload: SessionIn):
@@ -537,7 +553,7 @@ def add_session(request, event: EventSlug, payload: SessionIn):
 
 @router.patch(
     "/{event}/sessions/{session_id}",
-    response={200: SessionSetupOut, **errors(400, 401, 403, 404, 422)},
+    response={200: SessionSetupOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
 def update_session(request, event: EventSlug, session_id: int, payload: SessionPatch):
@@ -553,7 +569,7 @@ def update_session(request, event: EventSlug, session_id: int, payload: SessionP
 
 @router.delete(
     "/{event}/sessions/{session_id}",
-    response={204: None, **errors(400, 401, 403, 404, 422)},
+    response={204: None, **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
 )
 def delete_session(request, event: EventSlug, session_id: int):
@@ -564,7 +580,7 @@ def delete_session(request, event: EventSlug, session_id: int):
 
 @router.post(
     "/{event}/sessions/{session_id}/swap",
-    response={200: list[SessionSetupOut], **errors(400, 401, 403, 404, 422)},
+    response={200: list[SessionSetupOut], **errors(400, 401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Swap two sessions' start times and rooms",
 )

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hubbub.comments.models import EventCommentSettings
+from hubbub.comments.services.policy import MAX_CLOSE_AFTER_DAYS
 from hubbub.events.models import Event, Session
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -81,6 +83,28 @@ class EditEventForm(EventFieldsForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Event.Status.choices)
+    status_by_dates = forms.BooleanField(
+        label=_("Go live and end by the dates"),
+        required=False,
+        help_text=_(
+            "Live from the start of the first day, ended after the last day, in the event's "
+            "time zone. Choosing a status the dates would not give switches this off."
+        ),
+    )
+
+
+class CommentPolicyForm(forms.Form):
+    policy = forms.ChoiceField(
+        label=_("Comment policy"),
+        choices=EventCommentSettings.Policy.choices,
+        widget=forms.RadioSelect,
+    )
+    close_after_days = forms.IntegerField(
+        label=_("Days after the event that comments close"),
+        min_value=0,
+        max_value=MAX_CLOSE_AFTER_DAYS,
+        help_text=_("Used when comments stay open until a number of days after the event."),
+    )
 
 
 class CopyEventForm(forms.Form):

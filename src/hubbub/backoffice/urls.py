@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:event>/manage/", views.dashboard, name="dashboard"),
     path("<slug:event>/manage/settings", views.event_settings, name="settings"),
     path("<slug:event>/manage/status", views.event_status, name="status"),
+    path("<slug:event>/manage/comments", views.comment_policy, name="comment_policy"),
     path("<slug:event>/manage/next", views.copy_event, name="copy"),
     path("<slug:event>/manage/programme/", programme.programme_editor, name="programme"),
     path("<slug:event>/manage/programme/add", programme.session_add, name="session_add"),

@@ -12,15 +12,17 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hubbub.comments import services as comments
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, Role, policy
 from hubbub.events import setup
+from hubbub.events.lifecycle import EventClosed
 from hubbub.events.models import Event
 from hubbub.team.models import EventRole
 from hubbub.team.organisations import organisations_administered_by
 
 from .attention import attention
-from .forms import CopyEventForm, CreateEventForm, EditEventForm, StatusForm
+from .forms import CommentPolicyForm, CopyEventForm, CreateEventForm, EditEventForm, StatusForm
 
 EVENT_FORM_FIELDS = setup.EVENT_FIELDS
 
@@ -97,8 +99,21 @@ def dashboard(request, event):
             "can_copy": policy.can_in_organisation(
                 request.user, Action.CREATE_EVENT, event.organisation
             ),
-            "status_form": StatusForm(initial={"status": event.status}),
+            "status_form": _status_form(event),
         },
+    )
+
+
+def _status_form(event, data=None) -> StatusForm:
+    return StatusForm(
+        data, initial={"status": event.status, "status_by_dates": event.status_by_dates}
+    )
+
+
+def _comment_policy_form(event, data=None) -> CommentPolicyForm:
+    current = comments.current_comment_policy(event)
+    return CommentPolicyForm(
+        data, initial={"policy": current.policy, "close_after_days": current.close_after_days}
     )
 
 
@@ -120,30 +135,72 @@ def event_settings(request, event):
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
+            except EventClosed as exc:
+                form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Event settings saved."))
                 return redirect("backoffice:settings", event=event.slug)
+    return _settings_page(request, event, form=form)
+
+
+def _settings_page(request, event, *, form=None, comment_form=None):
+    form = form or EditEventForm(initial={name: getattr(event, name) for name in EVENT_FORM_FIELDS})
+    comment_form = comment_form or _comment_policy_form(event)
     return render_form_page(
         request,
         event,
         "backoffice/settings.html",
-        {"form": form, "status_form": StatusForm(initial={"status": event.status})},
-        forms=[form],
+        {"form": form, "status_form": _status_form(event), "comment_form": comment_form},
+        forms=[form, comment_form],
     )
 
 
 @login_required
 @event_view(Action.MANAGE_EVENT, section="manage")
-def event_status(request, event):
-    form = StatusForm(request.POST or None, initial={"status": event.status})
+def comment_policy(request, event):
+    """The event's comment policy, a form of its own on the settings page."""
+    form = _comment_policy_form(event, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            setup.do_set_status(event, actor=request.user, status=form.cleaned_data["status"])
+            comments.do_set_comment_policy(
+                event,
+                actor=request.user,
+                policy_name=form.cleaned_data["policy"],
+                close_after_days=form.cleaned_data["close_after_days"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except EventClosed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Comment policy saved."))
+            return redirect("backoffice:settings", event=event.slug)
+    return _settings_page(request, event, comment_form=form)
+
+
+@login_required
+@event_view(Action.MANAGE_EVENT, section="manage")
+def event_status(request, event):
+    form = _status_form(event, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = setup.do_set_status(
+                event,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                # Only a change of the box counts: a status chosen against the dates with
+                # the box left ticked is an override, which switches following them off.
+                by_dates=(
+                    None
+                    if form.cleaned_data["status_by_dates"] == event.status_by_dates
+                    else form.cleaned_data["status_by_dates"]
+                ),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, _("The event is now: %(status)s.") % {"status": event.get_status_display()}
+                request, _("The event is now: %(status)s.") % {"status": event.get_phase_display()}
             )
             return redirect("backoffice:dashboard", event=event.slug)
     return render_form_page(

@@ -8,9 +8,11 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments and likes")
 
     def ready(self):
+        from hubbub.events.demo import register_demo_loader
         from hubbub.live.extensions import register_entry_extras
         from hubbub.live.models import LiveEntry
 
+        from .demo import load_demo_comment_policy
         from .models import Comment
         from .reactions import entry_reactions
         from .targets import comment_target, entry_target, register
@@ -18,3 +20,4 @@ class CommentsConfig(AppConfig):
         register("entry", LiveEntry, entry_target)
         register("comment", Comment, comment_target)
         register_entry_extras(entry_reactions)
+        register_demo_loader(load_demo_comment_policy, order=15)

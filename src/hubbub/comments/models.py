@@ -141,8 +141,20 @@ class DisallowedWord(models.Model):
 
 
 class EventCommentSettings(models.Model):
+    """The organiser's comment policy for one event. Without a row, comments close
+    ``HUBBUB_COMMENTS_CLOSE_AFTER_DAYS`` days after the event."""
+
+    class Policy(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        CLOSE_AFTER = "close_after", _("Open until a number of days after the event")
+        APPROVAL = "approval", _("Open, but a moderator approves every comment")
+
     event = models.OneToOneField(
         "events.Event", on_delete=models.CASCADE, related_name="comment_settings"
+    )
+    policy = models.CharField(
+        _("comments"), max_length=12, choices=Policy.choices, default=Policy.CLOSE_AFTER
     )
     close_after_days = models.PositiveSmallIntegerField(
         _("close comments this many days after the event"), default=14

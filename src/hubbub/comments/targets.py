@@ -61,22 +61,49 @@ def load(kind: str, object_id, event=None) -> Target:
     return target
 
 
-def close_after_days(event) -> int:
+@dataclass(frozen=True)
+class CommentPolicy:
+    policy: str  # one of EventCommentSettings.Policy
+    close_after_days: int
+
+
+def comment_policy(event) -> CommentPolicy:
+    """The event's comment policy: the organiser's setting, or the site's default (close
+    ``HUBBUB_COMMENTS_CLOSE_AFTER_DAYS`` after the event)."""
+    # Imported here: targets is imported by every app's ready() before models can load.
     from .models import EventCommentSettings
 
-    row = EventCommentSettings.objects.filter(event=event).only("close_after_days").first()
-    if row is not None:
-        return row.close_after_days
-    return settings.HUBBUB_COMMENTS_CLOSE_AFTER_DAYS
+    row = EventCommentSettings.objects.filter(event=event).first()
+    if row is None:
+        return CommentPolicy(
+            EventCommentSettings.Policy.CLOSE_AFTER, settings.HUBBUB_COMMENTS_CLOSE_AFTER_DAYS
+        )
+    return CommentPolicy(row.policy, row.close_after_days)
+
+
+def close_after_days(event) -> int:
+    return comment_policy(event).close_after_days
 
 
 def event_comments_open(event, now=None) -> bool:
-    """Comments on an event's things close N days after its last day."""
+    """Whether an event's things take comments now: never on an archive; otherwise as the
+    organiser's policy says (open, closed, or until N days after the last day)."""
     if event is None:
         return True
+    if event.is_archive:
+        return False
+    found = comment_policy(event)
+    if found.policy == "closed":
+        return False
+    if found.policy != "close_after":
+        return True
     now = now or timezone.now()
-    closes = event.day_start(event.ends_on) + timedelta(days=1 + close_after_days(event))
+    closes = event.day_start(event.ends_on) + timedelta(days=1 + found.close_after_days)
     return now < closes
+
+
+def every_comment_needs_approval(event) -> bool:
+    return event is not None and comment_policy(event).policy == "approval"
 
 
 def comment_target(comment) -> Target:

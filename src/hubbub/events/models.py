@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -99,6 +99,7 @@ class Event(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         LIVE = "live", _("Live")
+        ENDED = "ended", _("Ended")
         ARCHIVED = "archived", _("Archived")
 
     organisation = models.ForeignKey(
@@ -125,6 +126,18 @@ class Event(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    # On: the event goes live on its first day and ends after its last, in its own time zone
+    # (see ``phase``). Changing the status by hand switches this off.
+    status_by_dates = models.BooleanField(
+        _("go live and end by the dates"),
+        default=False,
+        help_text=_("Go live at the start of the first day and end after the last day."),
+    )
+    # After the event has ended, organisers and editors may reopen posting for a wrap-up.
+    wrapup_posting = models.BooleanField(_("posting reopened for a wrap-up"), default=False)
+    # When the "event ended" effects last ran (None: not since it last went live), so they run
+    # once per ending however many times the status is saved or the periodic check runs.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
     brand_colour = models.CharField(
         _("brand colour"), max_length=7, default="#1d70b8", validators=[hex_colour]
     )
@@ -174,7 +187,44 @@ class Event(models.Model):
 
     def is_on(self, today=None) -> bool:
         today = today or self.local_now().date()
-        return self.status == self.Status.LIVE or self.starts_on <= today <= self.ends_on
+        if self.phase in (self.Status.ENDED, self.Status.ARCHIVED):
+            return False
+        return self.phase == self.Status.LIVE or self.starts_on <= today <= self.ends_on
+
+    # -- lifecycle: the one place the effective status is worked out ------------------------
+    def phase_at(self, now: datetime) -> str:
+        """The status in effect at ``now``: the stored one, or, when the event follows its
+        dates, live from the first day's midnight to the end of the last day (event's zone)
+        and ended after. Drafts and archives never move by themselves."""
+        if not self.status_by_dates:
+            return self.status
+        return self.status_by_dates_at(now, self.status)
+
+    def status_by_dates_at(self, now: datetime, status: str) -> str:
+        """What following the dates makes of ``status`` at ``now``."""
+        if status in (self.Status.DRAFT, self.Status.ARCHIVED):
+            return status
+        if now < self.day_start(self.starts_on):
+            return self.Status.PUBLISHED
+        if now < self.day_start(self.ends_on) + timedelta(days=1):
+            return self.Status.LIVE
+        return self.Status.ENDED
+
+    @property
+    def phase(self) -> str:
+        return self.phase_at(timezone.now())
+
+    def get_phase_display(self) -> str:
+        return self.Status(self.phase).label
+
+    @property
+    def has_ended(self) -> bool:
+        """Ended or archived: the live blog is over."""
+        return self.phase in (self.Status.ENDED, self.Status.ARCHIVED)
+
+    @property
+    def is_archive(self) -> bool:
+        return self.status == self.Status.ARCHIVED
 
 
 class Partner(models.Model):

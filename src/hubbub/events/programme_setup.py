@@ -19,6 +19,7 @@ from hubbub.core.permissions import Action, policy
 
 from . import services
 from .checks import check_session, find_room_clash
+from .lifecycle import check_not_archived
 from .models import Event, Room, Session, Speaker, Track
 
 ROOM_FIELDS = ("name", "capacity", "accessibility_notes", "order")
@@ -29,6 +30,7 @@ SESSION_FIELDS = ("title", "kind", "starts_at", "ends_at", "room", "track", "des
 
 def _require(actor, event) -> None:
     policy.require(actor, Action.MANAGE_EVENT, event)
+    check_not_archived(event)
 
 
 def _only(fields: dict, allowed) -> None:

@@ -19,6 +19,7 @@ from hubbub.core.images import clean_photo
 from hubbub.core.permissions import Action, policy
 
 from .extensions import EventCopy, run_copy_hooks
+from .lifecycle import apply_status, check_not_archived, check_status
 from .models import Event, Room, Session, Speaker, Track
 
 # Fields an organiser edits on the event itself (status has its own function).
@@ -161,6 +162,8 @@ def do_create_event(
         summary=summary or "",
         brand_colour=(brand_colour or "").strip().lower(),
         status=Event.Status.DRAFT,
+        # New events go live and end by their dates until the organiser says otherwise.
+        status_by_dates=True,
     )
     cleaned_logo = _checked(event, logo=logo)
     if cleaned_logo is not None:
@@ -186,6 +189,7 @@ def do_create_event(
 def do_update_event(event: Event, *, actor, logo=None, remove_logo=False, **fields) -> Event:
     """Change the event's own fields (any of ``EVENT_FIELDS``) and perhaps its logo."""
     policy.require(actor, Action.MANAGE_EVENT, event)
+    check_not_archived(event)
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
@@ -227,29 +231,35 @@ def do_update_event(event: Event, *, actor, logo=None, remove_logo=False, **fiel
 
 
 @transaction.atomic
-def do_set_status(event: Event, *, actor, status: str) -> Event:
-    """Move the event to another status (draft, published, live, archived)."""
+def do_set_status(event: Event, *, actor, status: str | None = None, by_dates=None) -> Event:
+    """Move the event to another status (draft, published, live, ended, archived), and/or
+    switch "go live and end by the dates" on or off (``by_dates``). A status set by hand that
+    the dates would not give switches following the dates off: the organiser overrides them.
+    See ``lifecycle`` for what each status does."""
     policy.require(actor, Action.MANAGE_EVENT, event)
-    if status not in Event.Status.values:
-        raise ValidationError(
-            {
-                "status": [
-                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(Event.Status.values)}
-                ]
-            }
+    if status is not None:
+        check_status(status)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    now = timezone.now()
+    wanted = event.status if status is None else status
+    follow = event.status_by_dates if by_dates is None else bool(by_dates)
+    if follow:
+        dated = event.status_by_dates_at(now, wanted)
+        if by_dates is None and status is not None and dated != status:
+            follow = False  # set by hand against the dates
+        else:
+            wanted = dated
+    if follow != event.status_by_dates:
+        event.status_by_dates = follow
+        event.save(update_fields=["status_by_dates", "updated_at"])
+        log_action(
+            "hubbub.event.status_by_dates_changed",
+            actor=actor,
+            event=event,
+            target=event,
+            data={"title": event.title, "by_dates": follow},
         )
-    old = event.status
-    if old == status:
-        return event
-    event.status = status
-    event.save(update_fields=["status", "updated_at"])
-    log_action(
-        "hubbub.event.status_changed",
-        actor=actor,
-        event=event,
-        target=event,
-        data={"title": event.title, "old": old, "new": status},
-    )
+    apply_status(event, wanted, actor=actor, now=now)
     return event
 
 

@@ -64,3 +64,16 @@ class EntryList(Schema):
     entries: list[EntryOut]
     stream_seq: int
     next_since_id: int | None
+
+
+class EventEndedMessage(Schema):
+    """``event.ended``: sent once when the event ends; open live pages say so at once."""
+
+    event: str
+    status: Literal["ended", "archived"]
+    ended_at: datetime
+    message: str
+
+
+# The stream messages whose payload is not an entry, by their SSE ``event:`` name.
+MESSAGE_SCHEMAS: dict[str, type[Schema]] = {"event.ended": EventEndedMessage}

@@ -11,10 +11,12 @@ from hubbub.core.audit import log_action
 from hubbub.core.images import clean_photo
 from hubbub.core.permissions import Action, policy
 from hubbub.core.text import render_markdown
+from hubbub.events.lifecycle import check_not_archived
 from hubbub.events.models import Event, Session
 
 from . import publish
 from .extensions import attach_entry_extras
+from .lifecycle import check_posting_open, posting_open_for
 from .models import MAX_BODY_LENGTH, LiveEntry
 from .schemas import EntryOut
 
@@ -72,6 +74,7 @@ def do_create_entry(
     client_token: str = "",
 ) -> LiveEntry:
     status = entry_status_for(author, event)
+    check_posting_open(author, event)
     client_token = (client_token or "")[:64]
     if client_token:
         # A phone retrying a post whose answer it never received: hand back the stored entry.
@@ -120,9 +123,11 @@ def entry_status_for(author, event: Event) -> str:
 
 
 def can_post(user, event: Event) -> bool:
-    return policy.can(user, Action.POST_ENTRY, event) or policy.can(
+    """On the team and, once the event has ended, allowed to write its wrap-up."""
+    on_team = policy.can(user, Action.POST_ENTRY, event) or policy.can(
         user, Action.POST_ENTRY_FOR_REVIEW, event
     )
+    return on_team and posting_open_for(user, event)
 
 
 def can_see_entry(user, entry: LiveEntry) -> bool:
@@ -137,6 +142,7 @@ def can_see_entry(user, entry: LiveEntry) -> bool:
 def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
     """Change body, kind, session or pinned; each needs its own right."""
     event = entry.event
+    check_not_archived(event)
     changes = {k: v for k, v in changes.items() if v is not None}
     if "pinned" in changes:
         pinned = bool(changes.pop("pinned"))

@@ -17,12 +17,14 @@ from django.views.decorators.http import require_POST
 from hubbub.core.eventviews import add_service_errors, event_view
 from hubbub.core.permissions import Action, policy
 from hubbub.core.text import plain_text
+from hubbub.events.lifecycle import EventClosed, do_set_wrapup_posting
 from hubbub.events.models import Session
 from hubbub.events.services import session_now_in_room
 
 from . import services
 from .extensions import attach_entry_extras, home_room
 from .forms import EntryForm
+from .lifecycle import posting_open_for
 from .models import LiveEntry
 from .pagecache import EVENT_HEADER, SEQ_HEADER
 
@@ -112,7 +114,8 @@ def reader_page(request, event):
     # Most readers are anonymous and see the same page: keep the whole page per stream position.
     shared = _sees_shared_page(request)
     page_key = (
-        f"live:page:{event.pk}:{event.stream_seq}:{request.get_host()}:{_params_key(request)}"
+        f"live:page:{event.pk}:{event.stream_seq}:{event.phase}:{request.get_host()}"
+        f":{_params_key(request)}"
     )
     if shared:
         cached_page = cache.get(page_key)
@@ -193,8 +196,12 @@ def _default_session(request, event, sessions):
 @login_required
 @event_view(section="live")
 def console(request, event):
-    if not services.can_post(request.user, event):
+    if not (
+        policy.can(request.user, Action.POST_ENTRY, event)
+        or policy.can(request.user, Action.POST_ENTRY_FOR_REVIEW, event)
+    ):
         raise PermissionDenied(_("Only the event's reporting team can post updates."))
+    posting_open = posting_open_for(request.user, event)
     sessions = _console_sessions(event)
     allow_key_moment = policy.can(request.user, Action.MARK_KEY_MOMENT, event)
     wants_json = "application/json" in request.headers.get("Accept", "")
@@ -216,6 +223,11 @@ def console(request, event):
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
+            except EventClosed as exc:
+                if wants_json:
+                    return JsonResponse({"detail": str(exc)}, status=409)
+                messages.error(request, str(exc))
+                return redirect("live:console", event=event.slug)
             else:
                 if wants_json:
                     return JsonResponse(
@@ -277,8 +289,28 @@ def console(request, event):
             "section": "live",
             "can_review": can_review,
             "pending_count": services.pending_entries(event).count() if can_review else 0,
+            "posting_open": posting_open,
+            "can_reopen": can_review and event.has_ended and not event.is_archive,
         },
     )
+
+
+@login_required
+@require_POST
+@event_view(section="live")
+def wrapup(request, event):
+    """Organisers and editors reopen (or close again) posting after the event has ended."""
+    reopen = request.POST.get("open") == "1"
+    try:
+        do_set_wrapup_posting(event, actor=request.user, open=reopen)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if reopen:
+            messages.success(request, _("Posting is open again for the wrap-up."))
+        else:
+            messages.success(request, _("Posting has closed again."))
+    return redirect("live:console", event=event.slug)
 
 
 def _entry_rights(request, event, entry) -> dict:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from hubbub.core.audit import log_action
 from hubbub.core.models import AuditEntry
 from hubbub.core.permissions import Action, Role, policy
+from hubbub.events.lifecycle import archive_message
 from hubbub.events.models import Session
 from hubbub.live import publish_private
 
@@ -173,6 +174,10 @@ def team_members(event):
 
 # -- recruitment ---------------------------------------------------------------------------------
 def check_application(event, *, name, email, session_ids=()) -> tuple[str, str, list[Session]]:
+    if event.is_archive:
+        raise ValidationError(archive_message())
+    if event.has_ended:
+        raise ValidationError(_("Applications have closed: the event has ended."))
     if not team_settings(event).recruitment_open:
         raise ValidationError(_("This event is not recruiting reporters at the moment."))
     errors = {}

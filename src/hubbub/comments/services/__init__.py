@@ -27,6 +27,7 @@ from .notifications import (
     send_comment_notifications,
     unsubscribe_token,
 )
+from .policy import check_comment_policy, current_comment_policy, do_set_comment_policy
 from .rendering import render_comment_html
 from .spam import (
     MAX_LINKS,
@@ -53,18 +54,21 @@ __all__ = [
     "can_edit",
     "can_moderate",
     "check_comment",
+    "check_comment_policy",
     "check_comment_rate",
     "check_like_rate",
     "check_not_a_robot",
     "comment_counts",
     "comment_thread",
     "count_links",
+    "current_comment_policy",
     "describe",
     "disallowed_words",
     "do_edit_comment",
     "do_like",
     "do_moderate",
     "do_post_comment",
+    "do_set_comment_policy",
     "do_unsubscribe",
     "form_timestamp",
     "keep_or_new_timestamp",

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from hubbub.events.lifecycle import check_not_archived
 from hubbub.live import publish
 
 from ..models import Like
@@ -19,6 +20,7 @@ def do_like(target: Target, *, user=None, reader_key="", liked=True, ip_address=
     """Like (or unlike) once per person; returns the new count. Repeating changes nothing.
     ``reader_key`` is a visitor id the browser sent back: a new one counts for nothing, or a
     script could mint a like per request by dropping its cookie."""
+    check_not_archived(target.event)
     signed_in = user is not None and user.is_authenticated
     if not signed_in and not reader_key:
         raise ValidationError({None: _("Your browser needs cookies switched on to like this.")})

@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from hubbub.core.audit import log_action
 from hubbub.core.permissions import Action, policy
 from hubbub.core.validators import refuse_nul
+from hubbub.events.lifecycle import archive_message, check_not_archived
 from hubbub.live import publish
 from hubbub.team.services import team_members
 
 from ..models import MAX_COMMENT_LENGTH, MAX_DEPTH, Comment
-from ..targets import Target, describe
+from ..targets import Target, describe, every_comment_needs_approval
 from .rendering import render_comment_html
 from .spam import MAX_LINKS, check_comment_rate, count_links, disallowed_words
 
@@ -42,6 +43,8 @@ ROLE_WORDS = {"organiser", "organizer", "moderator", "editor", "admin", "adminis
 # -- validation ----------------------------------------------------------------------------------
 def check_comment(*, target: Target, user, name, email, url, body, parent_id=None) -> dict:
     """Validate a new comment; returns cleaned fields or raises ValidationError by field."""
+    if target.event is not None and target.event.is_archive:
+        raise ValidationError({None: archive_message()})
     if not target.comments_open:
         raise ValidationError({None: _("Comments are closed here.")})
     refuse_nul(name=name, email=email, url=url, body=body)
@@ -154,6 +157,8 @@ def moderation_decision(*, target: Target, user, email="", body, name="", visito
             return Comment.Status.APPROVED, ""
         if target.author is not None and target.author.pk == user.pk:
             return Comment.Status.APPROVED, ""
+    if every_comment_needs_approval(target.event):
+        return Comment.Status.PENDING, "approval required"
     if count_links(body) > MAX_LINKS:
         return Comment.Status.PENDING, "many links"
     if poses_as_team(name, target.event, user if signed_in else None):
@@ -248,6 +253,7 @@ def do_moderate(comments, *, actor, action: str, event, base_url="") -> int:
         raise ValidationError({"action": _("Choose approve, spam or bin.")})
     if not can_moderate(actor, event):
         raise PermissionDenied(_("Only the event's moderators can moderate comments."))
+    check_not_archived(event)
     status = MODERATION_ACTIONS[action]
     changed = 0
     with transaction.atomic():
@@ -294,6 +300,7 @@ def can_edit(comment: Comment, user, device_key: str, now=None) -> bool:
 def do_edit_comment(comment: Comment, *, user, device_key, body) -> Comment:
     if not can_edit(comment, user, device_key):
         raise PermissionDenied(_("You can only edit your own comment, for 10 minutes."))
+    check_not_archived(comment.event)
     refuse_nul(body=body)
     body = (body or "").strip()
     if not body:

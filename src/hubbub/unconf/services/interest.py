@@ -4,11 +4,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hubbub.events.lifecycle import archive_message
+
 from ..models import Unconference, Vote
 from .access import active_pitches
 
 
+def event_is_over(unconference: Unconference) -> None:
+    """No pitches or marks once the event has ended, and none at all in an archive."""
+    event = unconference.event
+    if event.is_archive:
+        raise ValidationError(archive_message(), code="closed")
+    if event.has_ended:
+        raise ValidationError(
+            _("The event has ended, so the unconference is closed."), code="closed"
+        )
+
+
 def check_voting_open(unconference: Unconference) -> None:
+    event_is_over(unconference)
     if not unconference.accepts_votes:
         raise ValidationError(
             _("Marking topics is closed at the moment. Ask the facilitator when it opens."),

@@ -12,6 +12,7 @@ from hubbub.core.permissions import Action, policy
 from ..models import DESCRIPTION_LENGTH, NAME_LENGTH, TOPIC_LENGTH, Pitch, Unconference, Vote
 from .access import active_pitches
 from .board import publish_board, publish_pitching
+from .interest import event_is_over
 from .placement import bump_plan, unplace
 from .programme import sync_session
 
@@ -42,6 +43,7 @@ def check_pitch_fields(*, topic, description, host_name) -> dict:
 
 
 def check_pitching_open(unconference: Unconference) -> None:
+    event_is_over(unconference)
     if not unconference.accepts_pitches:
         raise ValidationError(
             _("Pitching is closed at the moment. Ask the facilitator when it opens."),

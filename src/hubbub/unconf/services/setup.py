@@ -198,3 +198,27 @@ def do_change_state(
     )
     publish_pitching(unconference)
     return unconference
+
+
+def close_when_event_ends(event: Event) -> None:
+    """The "on event ended" hook: a running unconference finishes, pitching and marking close.
+
+    Runs once per ending, inside the transaction that ends the event; no person to check."""
+    unconference = Unconference.objects.select_for_update().filter(event=event).first()
+    if unconference is None or unconference.state == Unconference.State.FINISHED:
+        return
+    unconference.state = Unconference.State.FINISHED
+    unconference.pitching_open = unconference.voting_open = False
+    unconference.save(update_fields=["state", "pitching_open", "voting_open"])
+    log_action(
+        "hubbub.unconf.state_changed",
+        event=event,
+        target=unconference,
+        data={
+            "state": unconference.state,
+            "pitching_open": False,
+            "voting_open": False,
+            "reason": "event ended",
+        },
+    )
+    publish_pitching(unconference)

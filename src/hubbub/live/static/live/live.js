@@ -15,6 +15,7 @@ function startLive(root) {
   const embedded = root.dataset.embed === "1";
   // Entries held back while the reader is scrolled down, so the page does not move under them.
   let held = [];
+  let ended = root.dataset.ended === "1";
 
   const url = new URL(root.dataset.liveStream, window.location.href);
   // Resume from the page's own position: nothing posted since it was rendered is missed.
@@ -22,7 +23,16 @@ function startLive(root) {
   const source = new EventSource(url);
 
   source.addEventListener("open", () => {
-    status.textContent = "Live: new updates appear automatically.";
+    status.textContent = ended
+      ? "This event has ended: no more updates are expected."
+      : "Live: new updates appear automatically.";
+  });
+  // The organiser ended the event (or its dates did): say so without a reload.
+  source.addEventListener("event.ended", () => {
+    ended = true;
+    const endedNotice = document.getElementById("event-ended");
+    if (endedNotice) endedNotice.hidden = false;
+    status.textContent = "This event has ended: no more updates are expected.";
   });
   source.addEventListener("error", () => {
     status.textContent = "Connection lost. Reconnecting…";
