@@ -47,23 +47,29 @@ def hit(action: str, **keys) -> None:
 
 
 def hit_limits(checks: list[tuple[str, object, Limit]]) -> None:
-    """``hit`` with the limits given: ``(name, key, Limit)`` for each key to count."""
+    """``hit`` with the limits given: ``(name, key, Limit)`` for each key to count.
+
+    Each key's window opens at its first hit and lasts the limit's seconds, so a burst is
+    never split across two windows (as clock-aligned windows would allow at their edge)."""
     now = time.time()
     refused: RateLimited | None = None
     for name, key, limit in checks:
         if key in (None, ""):
             continue
-        window = int(now // limit.seconds)
         digest = hashlib.sha256(str(key).lower().encode()).hexdigest()[:32]
-        cache_key = f"rate:{name}:{digest}:{window}"
-        cache.add(cache_key, 0, limit.seconds + 1)
+        count_key, opened_key = f"rate:{name}:{digest}", f"rate:{name}:{digest}:opened"
+        if cache.add(count_key, 0, limit.seconds):
+            cache.set(opened_key, now, limit.seconds)
         try:
-            hits = cache.incr(cache_key)
+            hits = cache.incr(count_key)
         except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, limit.seconds + 1)
+            cache.set(count_key, 1, limit.seconds)
+            cache.set(opened_key, now, limit.seconds)
             hits = 1
         if hits > limit.count and refused is None:
-            refused = RateLimited(int(limit.seconds - now % limit.seconds) + 1, name)
+            opened = cache.get(opened_key, now)
+            retry_after = max(1, int(opened + limit.seconds - now) + 1)
+            refused = RateLimited(retry_after, name)
     if refused is not None:
         raise refused
 
