@@ -14,9 +14,17 @@ from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, policy
 from hubbub.events.models import Session
 
+from . import roles as team_roles
 from . import services
-from .forms import ApplicationForm, InvitationForm, TeamMessageForm, TeamSettingsForm
-from .models import Application, EventRole, Invitation
+from .forms import (
+    ROLE_CHOICES,
+    ApplicationForm,
+    InvitationForm,
+    MemberRolesForm,
+    TeamMessageForm,
+    TeamSettingsForm,
+)
+from .models import Application, Invitation
 
 
 def _labelled_sessions(event):
@@ -53,19 +61,52 @@ def overview(request, event):
             else:
                 messages.success(request, _("Team settings saved."))
                 return redirect("team:overview", event=event.slug)
-    roles = list(
-        EventRole.objects.active()
-        .filter(event=event)
-        .select_related("user")
-        .order_by("user__username", "role")
-    )
-    for grant in roles:
-        grant.label = services.role_label(grant.role)
     return render_event(
         request,
         event,
         "team/overview.html",
-        {"form": form, "manage": manage, "roles": roles, "settings": found},
+        {
+            "form": form,
+            "manage": manage,
+            "members": team_roles.team_roster(event),
+            "settings": found,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@event_view(Action.MANAGE_TEAM, section="team")
+def member(request, event, user_id):
+    """One person on the team: change their roles, or remove them from the event."""
+    found = team_roles.team_member(event, user_id)
+    if found is None:
+        raise Http404(_("No such person on this team."))
+    form = MemberRolesForm(initial={"roles": found.roles})
+    if request.method == "POST":
+        form = MemberRolesForm(request.POST)
+        try:
+            if "remove" in request.POST:
+                team_roles.do_remove_member(event, actor=request.user, user=found.user)
+                done = _("%(name)s is no longer on this event's team.")
+            elif form.is_valid():
+                team_roles.do_set_member_roles(
+                    event, actor=request.user, user=found.user, roles=form.cleaned_data["roles"]
+                )
+                done = _("Saved the roles of %(name)s.")
+            else:
+                done = None
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if done:
+                messages.success(request, done % {"name": found.name})
+                return redirect("team:overview", event=event.slug)
+    return render_event(
+        request,
+        event,
+        "team/member.html",
+        {"member": found, "form": form, "is_self": found.user.pk == request.user.pk},
         status=422 if form.errors else 200,
     )
 
@@ -111,17 +152,22 @@ def applications(request, event):
         application.event = event
         try:
             if request.POST.get("decision") == "accept":
+                role = request.POST.get("role") or "reporter"
                 decision = services.do_accept_application(
-                    application, actor=request.user, site_url=request.build_absolute_uri("/")
+                    application,
+                    actor=request.user,
+                    site_url=request.build_absolute_uri("/"),
+                    role=role,
                 )
-                done = _("Accepted %(name)s: they are now a reporter on this event.")
+                done = _("Accepted %(name)s: they are now on this event's team, as %(role)s.")
             else:
                 decision = services.do_decline_application(application, actor=request.user)
                 done = _("Declined %(name)s.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, done % {"name": application.name})
+            label = services.role_label(request.POST.get("role") or "reporter")
+            messages.success(request, done % {"name": application.name, "role": label})
             if not decision.emailed:
                 messages.warning(
                     request,
@@ -139,6 +185,7 @@ def applications(request, event):
             "pending": pending,
             "decided": decided,
             "is_open": services.team_settings(event).recruitment_open,
+            "role_choices": ROLE_CHOICES,
         },
     )
 
