@@ -18,3 +18,7 @@ class CommentsConfig(AppConfig):
         register("entry", LiveEntry, entry_target)
         register("comment", Comment, comment_target)
         register_entry_extras(entry_reactions)
+
+        from . import audit
+
+        audit.register()

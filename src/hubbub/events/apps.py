@@ -12,3 +12,7 @@ class EventsConfig(AppConfig):
         from .services import get_public_event
 
         register_event_finder(get_public_event)
+
+        from . import audit
+
+        audit.register()

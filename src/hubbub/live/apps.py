@@ -12,3 +12,7 @@ class LiveConfig(AppConfig):
         from .demo import load_demo_entries
 
         register_demo_loader(load_demo_entries, order=20)
+
+        from . import audit
+
+        audit.register()

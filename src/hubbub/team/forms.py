@@ -84,3 +84,15 @@ class MemberRolesForm(forms.Form):
 
 class AcceptRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Role.REPORTER.value)
+
+
+class AuditFilterForm(forms.Form):
+    person = forms.ChoiceField(label=_("Who"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of change"), required=False)
+
+    def __init__(self, *args, people=(), kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("Everyone"))] + [
+            (str(p.pk), p.get_full_name() or p.get_username()) for p in people
+        ]
+        self.fields["kind"].choices = [("", _("Every kind")), *kinds]

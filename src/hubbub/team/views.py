@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hubbub.core.audit import audit_kinds, describe_entries
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, policy
 from hubbub.events.models import Session
@@ -19,6 +21,7 @@ from . import services
 from .forms import (
     ROLE_CHOICES,
     ApplicationForm,
+    AuditFilterForm,
     InvitationForm,
     MemberRolesForm,
     TeamMessageForm,
@@ -355,10 +358,34 @@ def desk(request, event):
     )
 
 
+AUDIT_PAGE_SIZE = 50
+
+
 @login_required
 @event_view(Action.VIEW_AUDIT_LOG, section="team")
 def audit(request, event):
-    return render_event(request, event, "team/audit.html", {"log": list(services.audit_log(event))})
+    form = AuditFilterForm(
+        request.GET or None, people=services.audit_people(event), kinds=audit_kinds()
+    )
+    person, kind = None, ""
+    if form.is_bound and form.is_valid():
+        person, kind = form.cleaned_data["person"] or None, form.cleaned_data["kind"]
+    found = services.audit_log(event, person=person, kind=kind)
+    page = Paginator(found, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_event(
+        request,
+        event,
+        "team/audit.html",
+        {
+            "form": form,
+            "log": describe_entries(page.object_list),
+            "page": page,
+            "filters": query.urlencode(),
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 def _int(value):

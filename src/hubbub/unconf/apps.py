@@ -17,3 +17,7 @@ class UnconfConfig(AppConfig):
         register_demo_loader(load_demo_unconference, order=30)
         register_attention_provider(outcomes_waiting)
         register_copy_hook(drop_placed_topics)
+
+        from . import audit
+
+        audit.register()
