@@ -111,7 +111,8 @@ def test_team_actions_read_as_sentences(client, event, priya):
         "Priya Patel removed Ada Lovelace from the team "
         "(was reporter (updates approved by an editor))"
     ) in said
-    assert "Priya Patel made an invitation link for a editor (for the Mayor’s office)" in said
+    invited = "Priya Patel made an invitation link for the role editor (for the Mayor’s office)"
+    assert invited in said
     assert "Grace Hopper applied to join the team" in said
     assert "Priya Patel accepted Grace Hopper onto the team as comment moderator" in said
     assert "Priya Patel made Grace Hopper comment moderator" in said

@@ -66,7 +66,7 @@ def describe_team(entry):
             }
         return Description(text, applications)
     if verb == "invitation.created":
-        text = _("%(who)s made an invitation link for a %(role)s") % {
+        text = _("%(who)s made an invitation link for the role %(role)s") % {
             "who": who,
             "role": role_label(data.get("role", "")),
         }
