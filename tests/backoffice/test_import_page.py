@@ -8,6 +8,7 @@ from django.urls import reverse
 from hubbub.backoffice.import_views import content_type_for
 from hubbub.core.permissions import Role
 from hubbub.events.models import Session
+from hubbub.media.asgi import limit_for
 from hubbub.team.organisations import do_grant_organisation_admin
 from tests.events.import_helpers import import_event, read
 from tests.factories import UserFactory, grant
@@ -123,3 +124,8 @@ def test_the_file_type_comes_from_the_name_then_the_content():
     assert content_type_for("download", b"\xef\xbb\xbf  <?xml") == "application/xml"
     assert content_type_for("download", b'{"schedule"') == "application/json"
     assert content_type_for("download", b"id,title") == "text/csv"
+
+
+def test_the_body_size_guard_knows_the_upload_page(settings):
+    settings.HUBBUB_IMPORT_MAX_BYTES = 1234
+    assert limit_for("/digitalgov-2030/manage/programme/import") == 1234
