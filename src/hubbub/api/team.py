@@ -3,9 +3,9 @@ The same team services as the team page, with the same permission (managing the 
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema, Status
+from ninja.errors import AuthenticationError
 
 from hubbub.core.permissions import Action, policy
 from hubbub.events.services import get_public_event
@@ -52,7 +52,7 @@ def _member_out(member) -> dict:
 def _managed_event(request, slug):
     event = get_public_event(slug, request.user)
     if not request.user.is_authenticated:
-        raise PermissionDenied("Sign in or send an API token to see the team.")
+        raise AuthenticationError()
     policy.require(request.user, Action.MANAGE_TEAM, event)
     return event
 

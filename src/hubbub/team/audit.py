@@ -1,12 +1,16 @@
-"""The team's audit entries in words: roles, applications, invitations, coverage, settings."""
+"""The audit log as the team pages read it: the event's entries, filtered; and the team's own
+actions in words (roles, applications, invitations, coverage, settings)."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hubbub.core.audit import Description, quoted, register_describer
+from hubbub.core.audit import Description, kind_prefixes, quoted, register_describer
+from hubbub.core.models import AuditEntry
 
-from .services import role_label
+from .services import display_name, role_label
 
 
 def _team_url(entry, name: str = "team:overview", **kwargs) -> str:
@@ -128,3 +132,25 @@ def register() -> None:
         kind="team",
         label=label,
     )
+
+
+def audit_log(event, *, person=None, kind: str = ""):
+    """The event's audit entries, newest first; ``person`` (a user id) and ``kind`` (one of
+    ``audit_kinds()``) narrow them."""
+    found = AuditEntry.objects.filter(event=event).select_related("actor", "event")
+    if person:
+        found = found.filter(actor_id=person)
+    if kind:
+        prefixes = kind_prefixes(kind)
+        match = Q(pk__in=[])
+        for prefix in prefixes:
+            match |= Q(action__startswith=prefix)
+        found = found.filter(match)
+    return found.order_by("-created_at", "-id")
+
+
+def audit_people(event) -> list:
+    """Everyone who appears as the actor in the event's audit log, by name."""
+    User = get_user_model()
+    people = list(User.objects.filter(auditentry__event=event).distinct())
+    return sorted(people, key=lambda u: (display_name(u).casefold(), u.pk))

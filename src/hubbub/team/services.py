@@ -12,15 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from hubbub.core.audit import kind_prefixes, log_action
-from hubbub.core.models import AuditEntry
+from hubbub.core.audit import log_action
 from hubbub.core.permissions import Action, Role, policy
 from hubbub.events.models import Session
 from hubbub.live import publish_private
@@ -585,26 +583,3 @@ def team_messages(event, limit: int = 50) -> list[TeamMessage]:
     return list(
         TeamMessage.objects.filter(event=event).select_related("author").order_by("-id")[:limit]
     )
-
-
-# -- audit ---------------------------------------------------------------------------------------
-def audit_log(event, *, person=None, kind: str = ""):
-    """The event's audit entries, newest first; ``person`` (a user id) and ``kind`` (one of
-    ``audit_kinds()``) narrow them."""
-    found = AuditEntry.objects.filter(event=event).select_related("actor", "event")
-    if person:
-        found = found.filter(actor_id=person)
-    if kind:
-        prefixes = kind_prefixes(kind)
-        match = Q(pk__in=[])
-        for prefix in prefixes:
-            match |= Q(action__startswith=prefix)
-        found = found.filter(match)
-    return found.order_by("-created_at", "-id")
-
-
-def audit_people(event) -> list:
-    """Everyone who appears as the actor in the event's audit log, by name."""
-    User = get_user_model()
-    people = list(User.objects.filter(auditentry__event=event).distinct())
-    return sorted(people, key=lambda u: (display_name(u).casefold(), u.pk))

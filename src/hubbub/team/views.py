@@ -16,6 +16,7 @@ from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, policy
 from hubbub.events.models import Session
 
+from . import audit as team_audit
 from . import roles as team_roles
 from . import services
 from .forms import (
@@ -365,12 +366,12 @@ AUDIT_PAGE_SIZE = 50
 @event_view(Action.VIEW_AUDIT_LOG, section="team")
 def audit(request, event):
     form = AuditFilterForm(
-        request.GET or None, people=services.audit_people(event), kinds=audit_kinds()
+        request.GET or None, people=team_audit.audit_people(event), kinds=audit_kinds()
     )
     person, kind = None, ""
     if form.is_bound and form.is_valid():
         person, kind = form.cleaned_data["person"] or None, form.cleaned_data["kind"]
-    found = services.audit_log(event, person=person, kind=kind)
+    found = team_audit.audit_log(event, person=person, kind=kind)
     page = Paginator(found, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
