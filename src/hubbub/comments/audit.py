@@ -5,23 +5,27 @@ from django.utils.translation import gettext_lazy
 
 from hubbub.core.audit import Description, event_link, excerpt, quoted, register_describer
 
-VERBS = {
-    "approve": gettext_lazy("approved a comment"),
-    "spam": gettext_lazy("marked a comment as spam"),
-    "trash": gettext_lazy("put a comment in the bin"),
-    "unapprove": gettext_lazy("took a comment back to the moderation queue"),
+SENTENCES = {
+    "approve": gettext_lazy("%(who)s approved %(whose)s"),
+    "spam": gettext_lazy("%(who)s marked %(whose)s as spam"),
+    "trash": gettext_lazy("%(who)s put %(whose)s in the bin"),
+    "unapprove": gettext_lazy("%(who)s took %(whose)s back to the moderation queue"),
 }
 
 
 def describe_comment(entry):
-    verb = VERBS.get(entry.action.rsplit(".", 1)[-1])
-    if verb is None:
+    sentence = SENTENCES.get(entry.action.rsplit(".", 1)[-1])
+    if sentence is None:
         return None
-    text = f"{entry.who} {verb}"
-    if entry.target is not None:
-        if entry.target.author_name:
-            text += " " + _("by %(name)s") % {"name": entry.target.author_name}
-        text += f": {quoted(excerpt(entry.target.body))}"
+    comment = entry.target
+    if comment is None:
+        return Description(sentence % {"who": entry.who, "whose": _("a comment since deleted")})
+    whose = (
+        _("the comment by %(name)s") % {"name": comment.author_name}
+        if comment.author_name
+        else _("a comment")
+    )
+    text = sentence % {"who": entry.who, "whose": whose} + f": {quoted(excerpt(comment.body))}"
     return Description(text, event_link(entry, "comments:moderate"))
 
 

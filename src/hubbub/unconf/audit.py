@@ -7,21 +7,21 @@ from hubbub.core.audit import Description, event_link, quoted, register_describe
 
 from .models import Pitch
 
-# Actions on one topic: "{who} {verb} ‘{topic}’".
-TOPIC_VERBS = {
-    "pitched": gettext_lazy("pitched"),
-    "pitch_next": gettext_lazy("called up the next pitch:"),
-    "pitch_skipped": gettext_lazy("skipped the pitch of"),
-    "requeued": gettext_lazy("put back in the pitching queue"),
-    "edited": gettext_lazy("edited the topic"),
-    "withdrawn": gettext_lazy("withdrew the topic"),
-    "pinned": gettext_lazy("pinned in its place the topic"),
-    "unpinned": gettext_lazy("unpinned the topic"),
-    "unplaced": gettext_lazy("took off the board the topic"),
-    "note_taker": gettext_lazy("took on the notes of"),
-    "notes_saved": gettext_lazy("saved notes on"),
-    "notes_submitted": gettext_lazy("sent in the notes on"),
-    "notes_published": gettext_lazy("published on the live blog the notes on"),
+# Actions on one topic.
+TOPIC_SENTENCES = {
+    "pitched": gettext_lazy("%(who)s pitched %(topic)s"),
+    "pitch_next": gettext_lazy("%(who)s called up the next pitch: %(topic)s"),
+    "pitch_skipped": gettext_lazy("%(who)s skipped the pitch of %(topic)s"),
+    "requeued": gettext_lazy("%(who)s put %(topic)s back in the pitching queue"),
+    "edited": gettext_lazy("%(who)s edited the topic %(topic)s"),
+    "withdrawn": gettext_lazy("%(who)s withdrew the topic %(topic)s"),
+    "pinned": gettext_lazy("%(who)s pinned %(topic)s in its place"),
+    "unpinned": gettext_lazy("%(who)s unpinned %(topic)s"),
+    "unplaced": gettext_lazy("%(who)s took %(topic)s off the board"),
+    "note_taker": gettext_lazy("%(who)s took on the notes of %(topic)s"),
+    "notes_saved": gettext_lazy("%(who)s saved notes on %(topic)s"),
+    "notes_submitted": gettext_lazy("%(who)s sent in the notes on %(topic)s"),
+    "notes_published": gettext_lazy("%(who)s published the notes on %(topic)s on the live blog"),
 }
 # Actions on the unconference as a whole.
 WHOLE_VERBS = {
@@ -71,8 +71,9 @@ def describe_unconf(entry):
         return Description(template % {"who": who, "slot": quoted(entry.data["label"])})
     if verb in ("pitch_next", "pitch_skipped") and not topic:
         return Description(_("%(who)s reached the end of the pitching queue") % {"who": who})
-    if verb in TOPIC_VERBS and topic:
-        return Description(f"{who} {TOPIC_VERBS[verb]} {quoted(topic)}", _topic_link(entry))
+    if verb in TOPIC_SENTENCES and topic:
+        text = TOPIC_SENTENCES[verb] % {"who": who, "topic": quoted(topic)}
+        return Description(text, _topic_link(entry))
     if verb == "state_changed":
         state = entry.data.get("state", "")
         return Description(f"{who} {WHOLE_VERBS[verb]} {quoted(state.replace('_', ' '))}")
