@@ -246,3 +246,81 @@ def test_unconference_topic_actions_read_as_sentences(client):
     client.force_login(s.organiser)
     said = sentences(client, s.event)
     assert "Priya Patel took ‘Young carers’ off the board" in said
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "said"),
+    [
+        (
+            "hubbub.slideshow.deleted",
+            {"title": "Budget slides"},
+            "Priya Patel deleted the slides ‘Budget slides’",
+        ),
+        (
+            "hubbub.gallery.created",
+            {"title": "Day one"},
+            "Priya Patel created the photo gallery ‘Day one’",
+        ),
+        ("hubbub.post.created", {"title": "Welcome"}, "Priya Patel wrote the blog post ‘Welcome’"),
+        (
+            "hubbub.event.status_changed",
+            {"title": "Digital 2031", "old": "draft", "new": "published"},
+            "Priya Patel changed the status of ‘Digital 2031’ from draft to published",
+        ),
+        (
+            "hubbub.event.changed",
+            {"title": "Digital 2031", "changes": {"venue": ["A", "B"], "ends_on": ["1", "2"]}},
+            "Priya Patel changed the event’s venue, ends on",
+        ),
+        (
+            "hubbub.room.changed",
+            {"name": "Main Hall", "old_name": "Hall"},
+            "Priya Patel changed the room ‘Hall’ → ‘Main Hall’",
+        ),
+        (
+            "hubbub.session.swapped",
+            {"first": {"title": "Opening"}, "second": {"title": "Close"}},
+            "Priya Patel swapped ‘Opening’ and ‘Close’",
+        ),
+        (
+            "hubbub.session.deleted",
+            {"title": "Lunch", "room": "Foyer", "starts_at": "2031-05-01 12:00"},
+            "Priya Patel deleted the session ‘Lunch’ (Foyer, 2031-05-01 12:00)",
+        ),
+        (
+            "hubbub.team.coverage.assigned",
+            {"user": "sam", "session": "Opening"},
+            "Priya Patel asked sam to cover ‘Opening’",
+        ),
+        (
+            "hubbub.team.settings.changed",
+            {"recruitment_open": True, "role_lapse_days": 30},
+            "Priya Patel changed the team settings: recruitment open, "
+            "roles lapse 30 days after the event",
+        ),
+        (
+            "hubbub.unconf.merged",
+            {"topic": "Carers", "into_topic": "Young carers"},
+            "Priya Patel merged ‘Carers’ into ‘Young carers’",
+        ),
+        (
+            "hubbub.unconf.slot_added",
+            {"label": "Round 3"},
+            "Priya Patel added the slot ‘Round 3’",
+        ),
+        (
+            "hubbub.organisation_role.granted",
+            {"user": "ada", "organisation": "westbrook"},
+            "Priya Patel made ada an admin of ‘westbrook’",
+        ),
+        (
+            "hubbub.comment.trash",
+            {},
+            "Priya Patel put a comment since deleted in the bin",
+        ),
+    ],
+)
+def test_each_kind_of_action_reads_as_a_sentence(event, priya, action, data, said):
+    log_action(action, actor=priya, event=event, data=data)
+    entry = describe_entries(AuditEntry.objects.filter(action=action).select_related("actor"))
+    assert entry[0].description.text == said
