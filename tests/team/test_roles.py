@@ -193,3 +193,14 @@ def test_accepting_into_an_unknown_role_changes_nothing(event, organiser):
     application.refresh_from_db()
     assert application.status == Application.Status.PENDING
     assert not EventRole.objects.filter(event=event, role="king").exists()
+
+
+def test_team_settings_errors_are_summarised_at_the_top(client, event, organiser):
+    client.force_login(organiser)
+    response = client.post(
+        reverse("team:overview", kwargs={"event": event.slug}), {"role_lapse_days": "-4"}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "There is a problem" in page and 'href="#id_role_lapse_days"' in page
+    assert services.team_settings(event).role_lapse_days == 30
