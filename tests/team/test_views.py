@@ -169,7 +169,11 @@ def test_audit_page_lists_approvals_for_organisers(client, event, organiser, edi
     do_approve_entry(entry, actor=editor)
     client.force_login(organiser)
     page = client.get(url("audit", event)).content.decode()
-    assert "hubbub.entry.approved" in page and "hubbub.entry.submitted" in page
+    editor_name = editor.get_full_name() or editor.get_username()
+    moderated_name = moderated.get_full_name() or moderated.get_username()
+    assert f"{editor_name} approved an update: ‘For review’" in page
+    assert f"{moderated_name} sent an update for approval: ‘For review’" in page
+    assert "hubbub.entry" not in page
 
 
 def test_team_templates_have_no_inline_script_or_style(client, event, organiser):

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from . import import_views, views
 from . import programme_views as programme
-from . import views
 
 app_name = "backoffice"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("<slug:event>/manage/next", views.copy_event, name="copy"),
     path("<slug:event>/manage/programme/", programme.programme_editor, name="programme"),
     path("<slug:event>/manage/programme/add", programme.session_add, name="session_add"),
+    path(
+        "<slug:event>/manage/programme/import",
+        import_views.programme_import,
+        name="programme_import",
+    ),
     path("<slug:event>/manage/programme/<int:session_id>/", programme.session_edit, name="session"),
     path(
         "<slug:event>/manage/programme/<int:session_id>/swap",

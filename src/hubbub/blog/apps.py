@@ -17,6 +17,10 @@ class BlogConfig(AppConfig):
         register("post", Post, post_target)
         post_migrate.connect(ensure_search_index, sender=self)
 
+        from . import audit
+
+        audit.register()
+
 
 def ensure_search_index(using="default", **kwargs):
     """Recreate the SQLite search table and triggers if missing: SQLite rebuilds a table for

@@ -125,6 +125,7 @@ def do_save_post(
             actor=author,
             event=event,
             target=post,
+            data={"title": post.title},
         )
     return post
 

@@ -21,3 +21,7 @@ class CommentsConfig(AppConfig):
         register("comment", Comment, comment_target)
         register_entry_extras(entry_reactions)
         register_demo_loader(load_demo_comment_policy, order=15)
+
+        from . import audit
+
+        audit.register()

@@ -15,3 +15,7 @@ class EventsConfig(AppConfig):
 
         register_event_finder(get_public_event)
         register_periodic_check(tick_safely)
+
+        from . import audit
+
+        audit.register()

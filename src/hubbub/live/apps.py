@@ -15,3 +15,7 @@ class LiveConfig(AppConfig):
 
         register_demo_loader(load_demo_entries, order=20)
         register_ended_hook(on_event_ended)
+
+        from . import audit
+
+        audit.register()

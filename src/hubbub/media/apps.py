@@ -16,3 +16,7 @@ class MediaConfig(AppConfig):
 
         register_search_source(slideshow_hits)
         register_attention_provider(failed_slideshows)
+
+        from . import audit
+
+        audit.register()

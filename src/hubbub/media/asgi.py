@@ -15,6 +15,7 @@ _LIMITS = [
     (re.compile(r"^/[^/]+/slides/upload/$"), "HUBBUB_MAX_DECK_BYTES"),
     (re.compile(r"^/[^/]+/photos/(new|\d+/add)/$"), "HUBBUB_MAX_GALLERY_REQUEST_BYTES"),
     (re.compile(r"^/api/v1/events/[^/]+/programme/import/?$"), "HUBBUB_IMPORT_MAX_BYTES"),
+    (re.compile(r"^/[^/]+/manage/programme/import$"), "HUBBUB_IMPORT_MAX_BYTES"),
 ]
 # Room for the form's other fields and the multipart boundaries.
 _SLACK = 64 * 1024

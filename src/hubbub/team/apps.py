@@ -26,3 +26,7 @@ class TeamConfig(AppConfig):
         register_home_room_lookup(home_room)
         register_demo_loader(load_demo_roles, order=10)
         register_copy_hook(copy_team)
+
+        from . import audit
+
+        audit.register()

@@ -62,3 +62,37 @@ class InvitationForm(forms.Form):
 
 class TeamMessageForm(forms.Form):
     body = forms.CharField(label=_("Message to the team"), max_length=1000)
+
+
+ROLE_CHOICES = [
+    (Role.ORGANISER.value, _("Organiser: runs the event, its programme and its team")),
+    (Role.EDITOR.value, _("Editor: posts, edits, pins and approves updates; moderates")),
+    (Role.REPORTER.value, _("Reporter: posts updates straight to the live blog")),
+    (Role.MODERATED_REPORTER.value, _("Reporter whose updates an editor approves")),
+    (Role.MODERATOR.value, _("Comment moderator")),
+]
+
+
+class MemberRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles on this event"),
+        choices=ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class AcceptRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Role.REPORTER.value)
+
+
+class AuditFilterForm(forms.Form):
+    person = forms.ChoiceField(label=_("Who"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of change"), required=False)
+
+    def __init__(self, *args, people=(), kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("Everyone"))] + [
+            (str(p.pk), p.get_full_name() or p.get_username()) for p in people
+        ]
+        self.fields["kind"].choices = [("", _("Every kind")), *kinds]

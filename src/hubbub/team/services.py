@@ -19,7 +19,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from hubbub.core.audit import log_action
-from hubbub.core.models import AuditEntry
 from hubbub.core.permissions import Action, Role, policy
 from hubbub.events.lifecycle import archive_message
 from hubbub.events.models import Session
@@ -51,6 +50,11 @@ def check_role(role: str) -> Role:
 
 
 LAPSE_AFTER_EVENT = object()
+
+
+def display_name(user) -> str:
+    """How a person is named on team pages and in the audit log."""
+    return user.get_full_name() or user.get_username()
 
 
 def active_role_names(user, event) -> list[str]:
@@ -88,10 +92,18 @@ def role_lapse_time(event) -> datetime:
 
 @transaction.atomic
 def do_grant_role(
-    *, user, event, role: str, granted_by=None, home_room=None, expires_at=LAPSE_AFTER_EVENT
+    *,
+    user,
+    event,
+    role: str,
+    granted_by=None,
+    home_room=None,
+    expires_at=LAPSE_AFTER_EVENT,
+    audit: bool = True,
 ) -> EventRole:
     """Grant ``role``; it lapses after the event unless ``expires_at`` says otherwise (None:
-    never). Granting a role someone already holds renews its lapse time."""
+    never). Granting a role someone already holds renews its lapse time. ``audit=False`` is
+    for callers that record one entry of their own for a larger change."""
     checked = check_role(role)
     if expires_at is LAPSE_AFTER_EVENT:
         expires_at = role_lapse_time(event)
@@ -101,13 +113,13 @@ def do_grant_role(
         role=checked.value,
         defaults={"granted_by": granted_by, "home_room": home_room, "expires_at": expires_at},
     )
-    if created:
+    if created and audit:
         log_action(
             "hubbub.role.granted",
             actor=granted_by,
             event=event,
             target=grant,
-            data={"user": user.get_username(), "role": checked.value},
+            data={"user": user.get_username(), "name": display_name(user), "role": checked.value},
         )
     elif grant.expires_at is not None and (expires_at is None or expires_at > grant.expires_at):
         grant.expires_at = expires_at
@@ -117,17 +129,18 @@ def do_grant_role(
 
 
 @transaction.atomic
-def do_revoke_role(*, user, event, role: str, revoked_by=None) -> int:
+def do_revoke_role(*, user, event, role: str, revoked_by=None, audit: bool = True) -> int:
+    """Take ``role`` away; every way of removing someone from a team comes through here."""
     checked = check_role(role)
     deleted, _details = EventRole.objects.filter(
         user=user, event=event, role=checked.value
     ).delete()
-    if deleted:
+    if deleted and audit:
         log_action(
             "hubbub.role.revoked",
             actor=revoked_by,
             event=event,
-            data={"user": user.get_username(), "role": checked.value},
+            data={"user": user.get_username(), "name": display_name(user), "role": checked.value},
         )
     user.__dict__.pop("_hubbub_event_roles", None)
     return deleted
@@ -291,15 +304,18 @@ class Decision:
     emailed: bool
 
 
-def do_accept_application(application: Application, *, actor, site_url: str) -> Decision:
-    """Accept: find or create the account by email, grant reporter on this event, email them."""
+def do_accept_application(
+    application: Application, *, actor, site_url: str, role: str = Role.REPORTER
+) -> Decision:
+    """Accept: find or create the account by email, grant ``role`` on this event, email them."""
     event = application.event
+    checked = check_role(role)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         application.event = event
         _pending_application(application, actor)
         user, created = _account_for(application)
-        do_grant_role(user=user, event=event, role=Role.REPORTER, granted_by=actor)
+        do_grant_role(user=user, event=event, role=checked, granted_by=actor)
         application.status = Application.Status.ACCEPTED
         application.user, application.decided_by = user, actor
         application.decided_at = timezone.now()
@@ -309,9 +325,15 @@ def do_accept_application(application: Application, *, actor, site_url: str) -> 
             actor=actor,
             event=event,
             target=application,
-            data={"user": user.get_username(), "new_account": created},
+            data={
+                "user": user.get_username(),
+                "name": application.name,
+                "new_account": created,
+                "role": checked.value,
+            },
         )
     context = {
+        "role_label": role_label(checked),
         "application": application,
         "event": event,
         "user": user,
@@ -335,7 +357,13 @@ def do_decline_application(application: Application, *, actor) -> Decision:
         application.status = Application.Status.DECLINED
         application.decided_by, application.decided_at = actor, timezone.now()
         application.save()
-        log_action("hubbub.team.application.declined", actor=actor, event=event, target=application)
+        log_action(
+            "hubbub.team.application.declined",
+            actor=actor,
+            event=event,
+            target=application,
+            data={"name": application.name},
+        )
     subject = _("Your application to report on %(title)s") % {"title": event.title}
     context = {"application": application, "event": event}
     return Decision(
@@ -560,8 +588,3 @@ def team_messages(event, limit: int = 50) -> list[TeamMessage]:
     return list(
         TeamMessage.objects.filter(event=event).select_related("author").order_by("-id")[:limit]
     )
-
-
-# -- audit ---------------------------------------------------------------------------------------
-def audit_log(event, limit: int = 200):
-    return AuditEntry.objects.filter(event=event).select_related("actor")[:limit]

@@ -6,6 +6,7 @@ app_name = "team"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("members/<int:user_id>/", views.member, name="member"),
     path("join/", views.join, name="join"),
     path("applications/", views.applications, name="applications"),
     path("invitations/", views.invitations, name="invitations"),

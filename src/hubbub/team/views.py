@@ -4,19 +4,31 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hubbub.core.audit import audit_kinds, describe_entries
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, policy
 from hubbub.events.models import Session
 
+from . import audit as team_audit
+from . import roles as team_roles
 from . import services
-from .forms import ApplicationForm, InvitationForm, TeamMessageForm, TeamSettingsForm
-from .models import Application, EventRole, Invitation
+from .forms import (
+    ROLE_CHOICES,
+    ApplicationForm,
+    AuditFilterForm,
+    InvitationForm,
+    MemberRolesForm,
+    TeamMessageForm,
+    TeamSettingsForm,
+)
+from .models import Application, Invitation
 
 
 def _labelled_sessions(event):
@@ -53,19 +65,52 @@ def overview(request, event):
             else:
                 messages.success(request, _("Team settings saved."))
                 return redirect("team:overview", event=event.slug)
-    roles = list(
-        EventRole.objects.active()
-        .filter(event=event)
-        .select_related("user")
-        .order_by("user__username", "role")
-    )
-    for grant in roles:
-        grant.label = services.role_label(grant.role)
     return render_event(
         request,
         event,
         "team/overview.html",
-        {"form": form, "manage": manage, "roles": roles, "settings": found},
+        {
+            "form": form,
+            "manage": manage,
+            "members": team_roles.team_roster(event),
+            "settings": found,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@event_view(Action.MANAGE_TEAM, section="team")
+def member(request, event, user_id):
+    """One person on the team: change their roles, or remove them from the event."""
+    found = team_roles.team_member(event, user_id)
+    if found is None:
+        raise Http404(_("No such person on this team."))
+    form = MemberRolesForm(initial={"roles": found.roles})
+    if request.method == "POST":
+        form = MemberRolesForm(request.POST)
+        try:
+            if "remove" in request.POST:
+                team_roles.do_remove_member(event, actor=request.user, user=found.user)
+                done = _("%(name)s is no longer on this event's team.")
+            elif form.is_valid():
+                team_roles.do_set_member_roles(
+                    event, actor=request.user, user=found.user, roles=form.cleaned_data["roles"]
+                )
+                done = _("Saved the roles of %(name)s.")
+            else:
+                done = None
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if done:
+                messages.success(request, done % {"name": found.name})
+                return redirect("team:overview", event=event.slug)
+    return render_event(
+        request,
+        event,
+        "team/member.html",
+        {"member": found, "form": form, "is_self": found.user.pk == request.user.pk},
         status=422 if form.errors else 200,
     )
 
@@ -111,17 +156,22 @@ def applications(request, event):
         application.event = event
         try:
             if request.POST.get("decision") == "accept":
+                role = request.POST.get("role") or "reporter"
                 decision = services.do_accept_application(
-                    application, actor=request.user, site_url=request.build_absolute_uri("/")
+                    application,
+                    actor=request.user,
+                    site_url=request.build_absolute_uri("/"),
+                    role=role,
                 )
-                done = _("Accepted %(name)s: they are now a reporter on this event.")
+                done = _("Accepted %(name)s: they are now on this event's team, as %(role)s.")
             else:
                 decision = services.do_decline_application(application, actor=request.user)
                 done = _("Declined %(name)s.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, done % {"name": application.name})
+            label = services.role_label(request.POST.get("role") or "reporter")
+            messages.success(request, done % {"name": application.name, "role": label})
             if not decision.emailed:
                 messages.warning(
                     request,
@@ -139,6 +189,7 @@ def applications(request, event):
             "pending": pending,
             "decided": decided,
             "is_open": services.team_settings(event).recruitment_open,
+            "role_choices": ROLE_CHOICES,
         },
     )
 
@@ -308,10 +359,34 @@ def desk(request, event):
     )
 
 
+AUDIT_PAGE_SIZE = 50
+
+
 @login_required
 @event_view(Action.VIEW_AUDIT_LOG, section="team")
 def audit(request, event):
-    return render_event(request, event, "team/audit.html", {"log": list(services.audit_log(event))})
+    form = AuditFilterForm(
+        request.GET or None, people=team_audit.audit_people(event), kinds=audit_kinds()
+    )
+    person, kind = None, ""
+    if form.is_bound and form.is_valid():
+        person, kind = form.cleaned_data["person"] or None, form.cleaned_data["kind"]
+    found = team_audit.audit_log(event, person=person, kind=kind)
+    page = Paginator(found, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_event(
+        request,
+        event,
+        "team/audit.html",
+        {
+            "form": form,
+            "log": describe_entries(page.object_list),
+            "page": page,
+            "filters": query.urlencode(),
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 def _int(value):

@@ -20,3 +20,7 @@ class UnconfConfig(AppConfig):
         register_attention_provider(outcomes_waiting)
         register_copy_hook(drop_placed_topics)
         register_ended_hook(close_when_event_ends)
+
+        from . import audit
+
+        audit.register()

@@ -107,7 +107,13 @@ def do_create_gallery(
     )
     with transaction.atomic():
         gallery.save()
-        log_action("hubbub.gallery.created", actor=actor, event=event, target=gallery)
+        log_action(
+            "hubbub.gallery.created",
+            actor=actor,
+            event=event,
+            target=gallery,
+            data={"title": gallery.title},
+        )
         if cleaned:
             _store_photos(gallery, cleaned, actor=actor, caption=caption, credit=credit)
     return gallery
@@ -131,7 +137,13 @@ def _store_photos(gallery: Gallery, cleaned: list[CleanImage], *, actor, caption
         photo.width, photo.height = clean.width, clean.height
         photo.save()
         photos.append(photo)
-    log_action("hubbub.gallery.photos_added", actor=actor, event=gallery.event, target=gallery)
+    log_action(
+        "hubbub.gallery.photos_added",
+        actor=actor,
+        event=gallery.event,
+        target=gallery,
+        data={"title": gallery.title},
+    )
     return photos
 
 

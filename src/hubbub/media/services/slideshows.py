@@ -169,7 +169,13 @@ def do_create_slideshow(
         )
         slideshow.source.save(f"deck.{values['kind']}", upload, save=False)
         slideshow.save()
-        log_action("hubbub.slideshow.uploaded", actor=actor, event=event, target=slideshow)
+        log_action(
+            "hubbub.slideshow.uploaded",
+            actor=actor,
+            event=event,
+            target=slideshow,
+            data={"title": slideshow.title},
+        )
         _enqueue_render(slideshow.pk)
     return slideshow
 
@@ -186,7 +192,13 @@ def do_retry_slideshow(slideshow: Slideshow, *, actor) -> Slideshow:
         slideshow.status = Slideshow.Status.PENDING
         slideshow.error = ""
         slideshow.save(update_fields=["status", "error"])
-        log_action("hubbub.slideshow.retried", actor=actor, event=slideshow.event, target=slideshow)
+        log_action(
+            "hubbub.slideshow.retried",
+            actor=actor,
+            event=slideshow.event,
+            target=slideshow,
+            data={"title": slideshow.title},
+        )
         _enqueue_render(slideshow.pk)
     return slideshow
 
@@ -227,7 +239,13 @@ def do_update_alt_texts(slideshow: Slideshow, *, actor, alt_texts: dict[int, str
 def do_delete_slideshow(slideshow: Slideshow, *, actor) -> None:
     require_manage_media(actor, slideshow.event)
     with transaction.atomic():
-        log_action("hubbub.slideshow.deleted", actor=actor, event=slideshow.event, target=slideshow)
+        log_action(
+            "hubbub.slideshow.deleted",
+            actor=actor,
+            event=slideshow.event,
+            target=slideshow,
+            data={"title": slideshow.title},
+        )
         files = [*slide_files(slideshow.slides.all()), slideshow.source]
         slideshow.delete()
         transaction.on_commit(lambda: delete_files(files))

@@ -216,7 +216,7 @@ def do_merge_pitches(duplicate: Pitch, *, into: Pitch, actor) -> Pitch:
         actor=actor,
         event=event,
         target=duplicate,
-        data={"into": into.pk},
+        data={"into": into.pk, "topic": duplicate.topic, "into_topic": into.topic},
     )
     publish_board(unconference)
     publish_pitching(unconference)

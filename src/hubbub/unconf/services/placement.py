@@ -302,7 +302,14 @@ def do_move_pitch(pitch: Pitch, *, actor, room: Room, slot: Slot, pinned: bool =
         actor=actor,
         event=unconference.event,
         target=pitch,
-        data={"room": room.pk, "slot": slot.pk, "pinned": pinned},
+        data={
+            "room": room.pk,
+            "slot": slot.pk,
+            "pinned": pinned,
+            "topic": pitch.topic,
+            "room_name": room.name,
+            "slot_label": slot_words(slot),
+        },
     )
     publish_board(unconference)
     return pitch
@@ -340,6 +347,16 @@ def do_unplace_pitch(pitch: Pitch, *, actor) -> Pitch:
     log_action("hubbub.unconf.unplaced", actor=actor, event=unconference.event, target=pitch)
     publish_board(unconference)
     return pitch
+
+
+def slot_words(slot: Slot) -> str:
+    """How the audit log names a slot: its label, or its place in the day ("slot 2")."""
+    if slot.label:
+        return slot.label
+    earlier = Slot.objects.filter(
+        unconference_id=slot.unconference_id, starts_at__lt=slot.starts_at
+    ).count()
+    return _("slot %(number)s") % {"number": earlier + 1}
 
 
 def unplace(pitch: Pitch) -> None:

@@ -148,7 +148,13 @@ def do_add_slot(unconference: Unconference, *, actor, starts_at, ends_at, label=
         unconference=unconference, starts_at=starts_at, ends_at=ends_at, label=label
     )
     bump_plan(unconference)
-    log_action("hubbub.unconf.slot_added", actor=actor, event=unconference.event, target=slot)
+    log_action(
+        "hubbub.unconf.slot_added",
+        actor=actor,
+        event=unconference.event,
+        target=slot,
+        data={"label": slot.label},
+    )
     publish_board(unconference)
     return slot
 
@@ -162,7 +168,13 @@ def do_delete_slot(slot: Slot, *, actor) -> None:
             _("Topics are placed in “%(slot)s”; move them or run the placement without it first.")
             % {"slot": slot.label}
         )
-    log_action("hubbub.unconf.slot_deleted", actor=actor, event=unconference.event, target=slot)
+    log_action(
+        "hubbub.unconf.slot_deleted",
+        actor=actor,
+        event=unconference.event,
+        target=slot,
+        data={"label": slot.label},
+    )
     slot.delete()
     bump_plan(unconference)
     publish_board(unconference)
