@@ -156,7 +156,7 @@ def test_public_hubs_never_see_desk_messages(settings):
     server = StreamServer(broker=object())
     hub = server.hub(1)
     hub.last_seq = 5
-    reader = Reader(heartbeat_due=0)
+    reader = Reader(heartbeat_due=0, max_behind=10, abort=lambda: None)
     hub.readers.add(reader)
     server.on_message(StreamMessageData(event_id=1, seq=6, type="desk.message", data="{}"))
     assert reader.pending == [] and hub.last_seq == 5 and hub.log == []

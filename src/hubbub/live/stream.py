@@ -13,10 +13,13 @@ event when they are no longer kept (or the id makes no sense). A comment line go
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
 import re
+import socket
+import struct
 import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
@@ -32,8 +35,11 @@ STREAM_PATH = re.compile(r"^/(?P<slug>[-a-zA-Z0-9_]{1,80})/live/stream/?$")
 PRIVATE_PREFIX = "desk."
 # How long an out-of-order message waits for the ones before it before the hub fetches them.
 GAP_WAIT_SECONDS = 0.15
-# A reader this many messages behind on its socket is dropped; it reconnects and resumes.
-MAX_PENDING = 2000
+# One write to a reader carries at most about this much of its queue, so a reader that is far
+# behind never costs a large joined copy of its frames.
+MAX_BATCH_BYTES = 64 * 1024
+# SO_LINGER on, zero seconds: closing the socket resets the connection and frees its buffers.
+LINGER_RESET = struct.pack("ii", 1, 0)
 # How long a slug -> event lookup is trusted before asking the database again.
 RESOLVE_TTL_SECONDS = 30.0
 # Unknown slugs are remembered briefly (a newly published event streams within seconds), and
@@ -87,21 +93,35 @@ def parse_last_event_id(raw: str | None) -> int | None:
 
 
 class Reader:
-    """One connected reader: what is waiting to be written, and how to wake its writer."""
+    """One connected reader: what is waiting to be written, and how to wake its writer.
 
-    __slots__ = ("closed", "heartbeat_due", "pending", "waiter")
+    A reader costs the server only what it has not taken yet, so that is bounded: more than
+    ``max_behind`` frames waiting, or a write that has not gone out for the stall time (see
+    ``StreamServer.check_stalled``), and the connection is dropped. The reader's browser
+    reconnects with its ``Last-Event-ID`` and resumes.
+    """
 
-    def __init__(self, heartbeat_due: float):
+    __slots__ = ("abort", "closed", "heartbeat_due", "max_behind", "pending", "waiter", "writing")
+
+    def __init__(self, heartbeat_due: float, max_behind: int, abort: Callable[[], None]):
         self.pending: list[tuple[int | None, bytes]] = []
         self.waiter: asyncio.Future | None = None
         self.closed = False
         self.heartbeat_due = heartbeat_due
+        self.max_behind = max_behind
+        # Drops the connection at once, whatever is buffered for it.
+        self.abort = abort
+        # When the write in progress began (monotonic), or 0.0 between writes.
+        self.writing = 0.0
 
     def push(self, seq: int | None, frame: bytes) -> None:
+        if self.closed:
+            return
         self.pending.append((seq, frame))
-        if len(self.pending) > MAX_PENDING:
-            self.close()
-        self.wake()
+        if len(self.pending) > self.max_behind:
+            self.drop()
+        else:
+            self.wake()
 
     def wake(self) -> None:
         waiter = self.waiter
@@ -109,8 +129,22 @@ class Reader:
             waiter.set_result(None)
 
     def close(self) -> None:
+        """End the stream once the write in progress (if any) is done."""
         self.closed = True
         self.wake()
+
+    def drop(self) -> None:
+        """Disconnect now, throwing away what is queued or buffered for this reader."""
+        self.closed = True
+        self.pending = []
+        self.wake()
+        abort, self.abort = self.abort, None
+        if abort is not None:
+            abort()
+
+    @property
+    def dropped(self) -> bool:
+        return self.abort is None
 
 
 class Resync(Exception):
@@ -255,9 +289,15 @@ class StreamServer:
         self.log_capacity = max(settings.HUBBUB_STREAM_MEMORY_LOG, 1)
         self.replay_limit = settings.HUBBUB_STREAM_REPLAY_LIMIT
         self.heartbeat_range = settings.HUBBUB_STREAM_HEARTBEAT
+        self.stall_seconds = settings.HUBBUB_STREAM_STALL_SECONDS
+        self.max_behind = max(settings.HUBBUB_STREAM_MAX_BEHIND, 1)
 
     def next_heartbeat(self, now: float) -> float:
         return now + random.uniform(*self.heartbeat_range)
+
+    def new_reader(self, send: Send) -> Reader:
+        now = time.monotonic()
+        return Reader(self.next_heartbeat(now), self.max_behind, _connection_aborter(send))
 
     @property
     def broker(self):
@@ -311,12 +351,16 @@ class StreamServer:
         return hub
 
     async def _heartbeats(self) -> None:
+        """Heartbeats, and the check for readers whose writes have stalled, about once a second."""
         while True:
             await asyncio.sleep(min(1.0, self.heartbeat_range[0] / 2))
             now = time.monotonic()
+            stalled_since = now - self.stall_seconds
             for hub in [*self.hubs.values(), *self.desk_hubs.values()]:
                 for reader in hub.readers:
-                    if reader.heartbeat_due <= now:
+                    if reader.writing and reader.writing < stalled_since:
+                        reader.drop()
+                    elif reader.heartbeat_due <= now:
                         reader.heartbeat_due = self.next_heartbeat(now)
                         reader.push(None, HEARTBEAT_FRAME)
 
@@ -374,7 +418,7 @@ class StreamServer:
             await send({"type": "http.response.body", "body": b""})
             return
 
-        reader = Reader(self.next_heartbeat(time.monotonic()))
+        reader = self.new_reader(send)
         disconnect = asyncio.ensure_future(_wait_for_disconnect(receive))
         disconnect.add_done_callback(lambda _task: reader.close())
         hub.readers.add(reader)
@@ -407,7 +451,7 @@ class StreamServer:
             await _plain(send, 403, b"Only the event's team can follow the desk.\n", cors=False)
             return
         await self.start()
-        reader = Reader(self.next_heartbeat(time.monotonic()))
+        reader = self.new_reader(send)
         # Registered before anything awaits, so no message slips between the replay and the
         # relay, and the hub cannot be dropped under this reader.
         desk = self.desk_hubs.get(event_id)
@@ -459,19 +503,67 @@ class StreamServer:
 async def _relay(reader: Reader, send: Send, first: bytes) -> None:
     """Write ``first``, then whatever the hub queues for ``reader``, until it is closed.
 
-    The hub wakes the reader once per batch; everything queued meanwhile goes out as one write.
+    The hub wakes the reader once per batch; what was queued meanwhile goes out in one write.
+    ``reader.writing`` marks a write in progress, so the heartbeat clock can see one that the
+    client's full socket holds up; nothing else ever waits for this reader.
     """
-    await send({"type": "http.response.body", "body": first, "more_body": True})
+    body = first
     while not reader.closed:
+        reader.writing = time.monotonic()
+        await send({"type": "http.response.body", "body": body, "more_body": True})
+        reader.writing = 0.0
         if not reader.pending:
+            if reader.closed:
+                break
             reader.waiter = asyncio.get_running_loop().create_future()
             await reader.waiter
             reader.waiter = None
             if reader.closed:
                 break
-        batch, reader.pending = reader.pending, []
-        body = batch[0][1] if len(batch) == 1 else b"".join(f for _s, f in batch)
-        await send({"type": "http.response.body", "body": body, "more_body": True})
+        body = _take_batch(reader)
+    if not reader.dropped:
+        # Closed by the server (shutdown, a revoked role) or by the client: end the response.
+        reader.writing = time.monotonic()
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        reader.writing = 0.0
+
+
+def _take_batch(reader: Reader) -> bytes:
+    pending = reader.pending
+    if len(pending) == 1:
+        reader.pending = []
+        return pending[0][1]
+    size = count = 0
+    for _seq, frame in pending:
+        size += len(frame)
+        count += 1
+        if size >= MAX_BATCH_BYTES:
+            break
+    reader.pending = pending[count:]
+    return b"".join(frame for _seq, frame in pending[:count])
+
+
+def _connection_aborter(send: Send) -> Callable[[], None]:
+    """How to drop this reader's connection at once.
+
+    ASGI has no message for it, and ending the response would wait for the client to take what
+    is buffered, which a stuck client never does. uvicorn's ``send`` belongs to the request's
+    cycle, whose transport can be aborted; under another server the handler is cancelled.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None or not hasattr(transport, "abort"):
+        return asyncio.current_task().cancel
+
+    def abort() -> None:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            # A reset, not a close: the kernel would otherwise keep the unsent bytes and go on
+            # offering them to a client that never reads.
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_RESET)
+        transport.abort()
+
+    return abort
 
 
 async def _wait_for_disconnect(receive: Receive) -> None:
