@@ -1,8 +1,6 @@
 """Slideshows over the API: upload (multipart), status while rendering, slides when ready."""
 
-from django.conf import settings
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 
 from hubbub.events.services import get_public_event
@@ -73,9 +71,7 @@ def slideshow_data(request, deck: Slideshow, *, with_slides: bool = True) -> dic
     "allow_download): 201 when already rendered, 202 while rendering",
 )
 def create_slideshow(request, event: str):
-    # No File/Form parameters: Ninja would read the body before the size check below.
-    if services.too_large(request.META.get("CONTENT_LENGTH"), settings.HUBBUB_MAX_DECK_BYTES):
-        raise HttpError(413, "The upload is larger than the limit for slides.")
+    # The request's size was checked as it arrived (hubbub.core.asgi_limits).
     event_obj = get_public_event(event, request.user)
     services.require_manage_media(request.user, event_obj)
     deck = services.do_create_slideshow(

@@ -1,51 +1,17 @@
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hubbub.events.services import get_public_event
 
 from . import services
 from .models import Gallery, Photo, Slideshow
-
-
-def refuse_large_uploads(setting: str):
-    """Answer 413 from the Content-Length alone, before anything reads the body.
-
-    CSRF is checked here, after the size: the CSRF middleware would read the whole
-    multipart body to find the token.
-    """
-
-    def decorator(view):
-        @csrf_exempt
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.method == "POST":
-                limit = getattr(settings, setting)
-                if services.too_large(request.META.get("CONTENT_LENGTH"), limit):
-                    return HttpResponse(
-                        _("The upload is too large (the limit is %(limit)s).")
-                        % {"limit": services._mb(limit)},
-                        status=413,
-                        content_type="text/plain; charset=utf-8",
-                    )
-                refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
-                if refused is not None:
-                    return refused
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _render(request, event, template, context, status=200):
@@ -103,7 +69,6 @@ def download(request, event, slideshow_id):
 
 
 @login_required
-@refuse_large_uploads("HUBBUB_MAX_DECK_BYTES")
 def upload(request, event):
     event = _team_event(request, event)
     errors, values = {}, {}
@@ -200,7 +165,6 @@ def gallery(request, event, gallery_id):
 
 
 @login_required
-@refuse_large_uploads("HUBBUB_MAX_GALLERY_REQUEST_BYTES")
 def gallery_new(request, event):
     event = _team_event(request, event)
     errors, values = {}, {}
@@ -243,7 +207,6 @@ def _add_photos(request, album: Gallery):
 
 
 @login_required
-@refuse_large_uploads("HUBBUB_MAX_GALLERY_REQUEST_BYTES")
 @require_POST
 def gallery_add(request, event, gallery_id):
     event = _team_event(request, event)
