@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from hubbub.live import publishing
-from hubbub.live.broker import Broker, StreamMessageData
+from hubbub.live.broker import CONTROL_PREFIX, Broker, StreamMessageData
 
 
 # -- capturing published messages ----------------------------------------------------------------
@@ -22,9 +22,15 @@ class RecordingBroker(Broker):
 
     def __init__(self):
         self.messages: list[StreamMessageData] = []
+        # Instructions to the stream processes (rewrite a log, close desk streams): not for
+        # readers, so kept apart from what readers receive.
+        self.controls: list[StreamMessageData] = []
 
     def publish(self, message: StreamMessageData) -> None:
-        self.messages.append(message)
+        if message.type.startswith(CONTROL_PREFIX):
+            self.controls.append(message)
+        else:
+            self.messages.append(message)
 
     async def subscribe(self, handler) -> None:
         pass
@@ -155,6 +161,13 @@ class SSEStream:
             if now > deadline:
                 break
         raise AssertionError(f"fewer than {count} '{text}' comments within {timeout} s")
+
+    def wait_ended(self, timeout: float = 10.0) -> None:
+        """Read on until the server ends the response (heartbeats keep the wait bounded)."""
+        deadline = time.monotonic() + timeout
+        for _line in self._lines:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the stream was still open after {timeout} s")
 
     def close(self) -> None:
         try:

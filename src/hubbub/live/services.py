@@ -15,12 +15,18 @@ from hubbub.events.models import Event, Session
 
 from . import publish
 from .models import MAX_BODY_LENGTH, LiveEntry
+from .publishing import rewrite_logged
 from .schemas import EntryOut
 
 ENTRY_CREATED = "entry.created"
 ENTRY_UPDATED = "entry.updated"
 ENTRY_DELETED = "entry.deleted"
 ENTRY_PINNED = "entry.pinned"
+
+
+def entry_subject(entry_id: int) -> str:
+    """How the stream log names an entry's messages (see ``rewrite_logged``)."""
+    return f"entry:{entry_id}"
 
 
 # -- validation ----------------------------------------------------------------------------------
@@ -103,7 +109,7 @@ def do_create_entry(
         entry.save()
         if entry.is_published:
             log_action("hubbub.entry.posted", actor=author, event=event, target=entry)
-            publish(event, ENTRY_CREATED, entry_payload(entry))
+            publish(event, ENTRY_CREATED, entry_payload(entry), subject=entry_subject(entry.pk))
         else:
             log_action("hubbub.entry.submitted", actor=author, event=event, target=entry)
     return entry
@@ -167,7 +173,11 @@ def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
         entry.save()
         log_action("hubbub.entry.edited", actor=actor, event=event, target=entry)
         if entry.is_published:
-            publish(event, ENTRY_UPDATED, entry_payload(entry))
+            payload = entry_payload(entry)
+            subject = entry_subject(entry.pk)
+            seq = publish(event, ENTRY_UPDATED, payload, subject=subject)
+            # A reader resuming from before this edit gets the entry as it reads now.
+            rewrite_logged(event, subject, payload, before=seq)
     return entry
 
 
@@ -182,7 +192,7 @@ def do_approve_entry(entry: LiveEntry, *, actor) -> LiveEntry:
         entry.review_note = ""
         entry.save(update_fields=["status", "review_note"])
         log_action("hubbub.entry.approved", actor=actor, event=event, target=entry)
-        publish(event, ENTRY_CREATED, entry_payload(entry))
+        publish(event, ENTRY_CREATED, entry_payload(entry), subject=entry_subject(entry.pk))
     return entry
 
 
@@ -223,7 +233,9 @@ def do_pin_entry(entry: LiveEntry, *, actor, pinned: bool = True) -> LiveEntry:
             for previous in LiveEntry.objects.filter(event=event, pinned=True).exclude(pk=entry.pk):
                 previous.pinned = False
                 previous.save(update_fields=["pinned"])
-                publish(event, ENTRY_PINNED, entry_payload(previous))
+                publish(
+                    event, ENTRY_PINNED, entry_payload(previous), subject=entry_subject(previous.pk)
+                )
         entry.pinned = pinned
         entry.save(update_fields=["pinned"])
         log_action(
@@ -232,7 +244,7 @@ def do_pin_entry(entry: LiveEntry, *, actor, pinned: bool = True) -> LiveEntry:
             event=event,
             target=entry,
         )
-        publish(event, ENTRY_PINNED, entry_payload(entry))
+        publish(event, ENTRY_PINNED, entry_payload(entry), subject=entry_subject(entry.pk))
     return entry
 
 
@@ -253,7 +265,11 @@ def do_delete_entry(entry: LiveEntry, *, actor) -> None:
         was_published = entry.is_published
         entry.delete()
         if was_published:
-            publish(event, ENTRY_DELETED, {"id": entry_id, "event": event.slug})
+            tombstone = {"id": entry_id, "event": event.slug}
+            subject = entry_subject(entry_id)
+            seq = publish(event, ENTRY_DELETED, tombstone, subject=subject)
+            # A reader resuming from before this gets tombstones, never the deleted text.
+            rewrite_logged(event, subject, tombstone, before=seq, type=ENTRY_DELETED)
 
 
 # -- reads ---------------------------------------------------------------------------------------

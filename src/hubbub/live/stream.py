@@ -26,7 +26,13 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 
-from .broker import StreamMessageData, get_broker
+from .broker import (
+    CLOSE_DESK_STREAMS,
+    CONTROL_PREFIX,
+    REWRITE_FRAMES,
+    StreamMessageData,
+    get_broker,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +229,16 @@ class EventHub:
             self.last_seq = skip_to
         self._drain_early()
 
+    def rewrite(self, frames: list[list], data: str) -> None:
+        """Replace logged frames (an entry edited or deleted since) for replays to come; the
+        readers' queues keep what they were sent, in order."""
+        for seq, type_ in frames:
+            index = seq - self.log_start
+            if self.log and 0 <= index < len(self.log):
+                self.log[index] = sse_frame(seq, type_, data)
+            if seq in self.early:
+                self.early[seq] = StreamMessageData(self.event_id, seq, type_, data)
+
     # -- readers ------------------------------------------------------------------------------
     async def replay_after(self, last_id: int | None) -> list[tuple[int, bytes]]:
         """The frames after ``last_id``, in order; raises Resync when that cannot be done."""
@@ -267,12 +283,18 @@ class DeskHub:
     table once."""
 
     def __init__(self):
-        self.readers: set[Reader] = set()
+        # Each reader, with the id of the person reading.
+        self.readers: dict[Reader, int] = {}
 
     def receive(self, message: StreamMessageData) -> None:
         frame = sse_frame(message.seq, message.type, message.data)
         for reader in self.readers:
             reader.push(message.seq, frame)
+
+    def close_member(self, user_id: int) -> None:
+        for reader, reader_user in self.readers.items():
+            if reader_user == user_id:
+                reader.close()
 
 
 class StreamServer:
@@ -336,6 +358,9 @@ class StreamServer:
         self._subscribed = None
 
     def on_message(self, message: StreamMessageData) -> None:
+        if message.type.startswith(CONTROL_PREFIX):
+            self.on_control(message)
+            return
         if message.type.startswith(PRIVATE_PREFIX):
             # Team-only: never near a public hub, its log or its readers.
             desk = self.desk_hubs.get(message.event_id)
@@ -343,6 +368,20 @@ class StreamServer:
                 desk.receive(message)
             return
         self.hub(message.event_id).receive(message)
+
+    def on_control(self, message: StreamMessageData) -> None:
+        try:
+            body = json.loads(message.data)
+            if message.type == REWRITE_FRAMES:
+                hub = self.hubs.get(message.event_id)
+                if hub is not None:
+                    hub.rewrite(body["frames"], body["data"])
+            elif message.type == CLOSE_DESK_STREAMS:
+                desk = self.desk_hubs.get(message.event_id)
+                if desk is not None:
+                    desk.close_member(int(body["user"]))
+        except (ValueError, KeyError, TypeError):
+            logger.warning("ignoring a malformed %s control message", message.type)
 
     def hub(self, event_id: int) -> EventHub:
         hub = self.hubs.get(event_id)
@@ -437,19 +476,21 @@ class StreamServer:
         scope: dict,
         receive: Receive,
         send: Send,
-        authorise: Callable[[dict], int | None],
+        authorise: Callable[[dict], tuple[int, int] | None],
         replay: Callable[[int, int], list[tuple[int, bytes]]],
     ) -> None:
-        """A private stream (the team desk): ``authorise(cookies)`` -> event id or None, and
-        ``replay(event_id, last_id)`` -> missed (id, frame) pairs. Both are synchronous and run
-        once per connection in a thread; after that it only relays ``desk.`` messages."""
+        """A private stream (the team desk): ``authorise(cookies)`` -> (event id, user id) or
+        None, and ``replay(event_id, last_id)`` -> missed (id, frame) pairs. Both are
+        synchronous and run once per connection in a thread; after that it only relays
+        ``desk.`` messages, until the person leaves or is taken off the team."""
         if scope["method"] != "GET":
             await _plain(send, 405, b"Only GET is supported.\n", extra=[(b"allow", b"GET")])
             return
-        event_id = await asyncio.to_thread(authorise, _cookies(scope))
-        if event_id is None:
+        allowed = await asyncio.to_thread(authorise, _cookies(scope))
+        if allowed is None:
             await _plain(send, 403, b"Only the event's team can follow the desk.\n", cors=False)
             return
+        event_id, user_id = allowed
         await self.start()
         reader = self.new_reader(send)
         # Registered before anything awaits, so no message slips between the replay and the
@@ -457,7 +498,7 @@ class StreamServer:
         desk = self.desk_hubs.get(event_id)
         if desk is None:
             desk = self.desk_hubs[event_id] = DeskHub()
-        desk.readers.add(reader)
+        desk.readers[reader] = user_id
         disconnect = asyncio.ensure_future(_wait_for_disconnect(receive))
         disconnect.add_done_callback(lambda _task: reader.close())
         try:
@@ -472,7 +513,7 @@ class StreamServer:
                 reader.pending = [(i, f) for i, f in reader.pending if i is None or i > newest]
             await _relay(reader, send, b"".join([HELLO_FRAME, *(f for _id, f in missed)]))
         finally:
-            desk.readers.discard(reader)
+            desk.readers.pop(reader, None)
             if not desk.readers and self.desk_hubs.get(event_id) is desk:
                 del self.desk_hubs[event_id]
             disconnect.cancel()

@@ -22,6 +22,7 @@ from hubbub.core.audit import log_action
 from hubbub.core.models import AuditEntry
 from hubbub.core.permissions import Action, Role, policy
 from hubbub.events.models import Session
+from hubbub.live import close_desk_streams
 
 from .models import (
     Application,
@@ -109,6 +110,9 @@ def do_revoke_role(*, user, event, role: str, revoked_by=None) -> int:
             data={"user": user.get_username(), "role": checked.value},
         )
     user.__dict__.pop("_hubbub_event_roles", None)
+    if deleted and not policy.can(user, Action.USE_TEAM_DESK, event):
+        # Off the team: their open desk streams end in every process (a reconnect is refused).
+        close_desk_streams(event, user.pk)
     return deleted
 
 
