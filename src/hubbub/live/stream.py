@@ -13,13 +13,10 @@ event when they are no longer kept (or the id makes no sense). A comment line go
 """
 
 import asyncio
-import contextlib
 import json
 import logging
 import random
 import re
-import socket
-import struct
 import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
@@ -33,6 +30,7 @@ from .broker import (
     StreamMessageData,
     get_broker,
 )
+from .readers import Reader, Send, connection_aborter, relay
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +39,6 @@ STREAM_PATH = re.compile(r"^/(?P<slug>[-a-zA-Z0-9_]{1,80})/live/stream/?$")
 PRIVATE_PREFIX = "desk."
 # How long an out-of-order message waits for the ones before it before the hub fetches them.
 GAP_WAIT_SECONDS = 0.15
-# One write to a reader carries at most about this much of its queue, so a reader that is far
-# behind never costs a large joined copy of its frames.
-MAX_BATCH_BYTES = 64 * 1024
-# SO_LINGER on, zero seconds: closing the socket resets the connection and frees its buffers.
-LINGER_RESET = struct.pack("ii", 1, 0)
 # How long a slug -> event lookup is trusted before asking the database again.
 RESOLVE_TTL_SECONDS = 30.0
 # Unknown slugs are remembered briefly (a newly published event streams within seconds), and
@@ -72,7 +65,6 @@ DESK_RESPONSE_HEADERS = [
     (b"x-accel-buffering", b"no"),
 ]
 
-Send = Callable[[dict], Awaitable[None]]
 Receive = Callable[[], Awaitable[dict]]
 
 
@@ -96,61 +88,6 @@ def parse_last_event_id(raw: str | None) -> int | None:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         return None
     return int(raw)
-
-
-class Reader:
-    """One connected reader: what is waiting to be written, and how to wake its writer.
-
-    A reader costs the server only what it has not taken yet, so that is bounded: more than
-    ``max_behind`` frames waiting, or a write that has not gone out for the stall time (see
-    ``StreamServer.check_stalled``), and the connection is dropped. The reader's browser
-    reconnects with its ``Last-Event-ID`` and resumes.
-    """
-
-    __slots__ = ("abort", "closed", "heartbeat_due", "max_behind", "pending", "waiter", "writing")
-
-    def __init__(self, heartbeat_due: float, max_behind: int, abort: Callable[[], None]):
-        self.pending: list[tuple[int | None, bytes]] = []
-        self.waiter: asyncio.Future | None = None
-        self.closed = False
-        self.heartbeat_due = heartbeat_due
-        self.max_behind = max_behind
-        # Drops the connection at once, whatever is buffered for it.
-        self.abort = abort
-        # When the write in progress began (monotonic), or 0.0 between writes.
-        self.writing = 0.0
-
-    def push(self, seq: int | None, frame: bytes) -> None:
-        if self.closed:
-            return
-        self.pending.append((seq, frame))
-        if len(self.pending) > self.max_behind:
-            self.drop()
-        else:
-            self.wake()
-
-    def wake(self) -> None:
-        waiter = self.waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    def close(self) -> None:
-        """End the stream once the write in progress (if any) is done."""
-        self.closed = True
-        self.wake()
-
-    def drop(self) -> None:
-        """Disconnect now, throwing away what is queued or buffered for this reader."""
-        self.closed = True
-        self.pending = []
-        self.wake()
-        abort, self.abort = self.abort, None
-        if abort is not None:
-            abort()
-
-    @property
-    def dropped(self) -> bool:
-        return self.abort is None
 
 
 class Resync(Exception):
@@ -319,7 +256,7 @@ class StreamServer:
 
     def new_reader(self, send: Send) -> Reader:
         now = time.monotonic()
-        return Reader(self.next_heartbeat(now), self.max_behind, _connection_aborter(send))
+        return Reader(self.next_heartbeat(now), self.max_behind, connection_aborter(send))
 
     @property
     def broker(self):
@@ -466,7 +403,7 @@ class StreamServer:
             raw_last_id = _last_event_id(scope)
             if raw_last_id is not None:
                 first.extend(await self._resume(hub, reader, raw_last_id))
-            await _relay(reader, send, b"".join(first))
+            await relay(reader, send, b"".join(first))
         finally:
             hub.readers.discard(reader)
             disconnect.cancel()
@@ -511,7 +448,7 @@ class StreamServer:
                 newest = missed[-1][0]
                 # Live messages the replay already covers are dropped from the queue.
                 reader.pending = [(i, f) for i, f in reader.pending if i is None or i > newest]
-            await _relay(reader, send, b"".join([HELLO_FRAME, *(f for _id, f in missed)]))
+            await relay(reader, send, b"".join([HELLO_FRAME, *(f for _id, f in missed)]))
         finally:
             desk.readers.pop(reader, None)
             if not desk.readers and self.desk_hubs.get(event_id) is desk:
@@ -539,72 +476,6 @@ class StreamServer:
                 (seq, frame) for seq, frame in reader.pending if seq is None or seq > newest
             ]
         return frames
-
-
-async def _relay(reader: Reader, send: Send, first: bytes) -> None:
-    """Write ``first``, then whatever the hub queues for ``reader``, until it is closed.
-
-    The hub wakes the reader once per batch; what was queued meanwhile goes out in one write.
-    ``reader.writing`` marks a write in progress, so the heartbeat clock can see one that the
-    client's full socket holds up; nothing else ever waits for this reader.
-    """
-    body = first
-    while not reader.closed:
-        reader.writing = time.monotonic()
-        await send({"type": "http.response.body", "body": body, "more_body": True})
-        reader.writing = 0.0
-        if not reader.pending:
-            if reader.closed:
-                break
-            reader.waiter = asyncio.get_running_loop().create_future()
-            await reader.waiter
-            reader.waiter = None
-            if reader.closed:
-                break
-        body = _take_batch(reader)
-    if not reader.dropped:
-        # Closed by the server (shutdown, a revoked role) or by the client: end the response.
-        reader.writing = time.monotonic()
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
-        reader.writing = 0.0
-
-
-def _take_batch(reader: Reader) -> bytes:
-    pending = reader.pending
-    if len(pending) == 1:
-        reader.pending = []
-        return pending[0][1]
-    size = count = 0
-    for _seq, frame in pending:
-        size += len(frame)
-        count += 1
-        if size >= MAX_BATCH_BYTES:
-            break
-    reader.pending = pending[count:]
-    return b"".join(frame for _seq, frame in pending[:count])
-
-
-def _connection_aborter(send: Send) -> Callable[[], None]:
-    """How to drop this reader's connection at once.
-
-    ASGI has no message for it, and ending the response would wait for the client to take what
-    is buffered, which a stuck client never does. uvicorn's ``send`` belongs to the request's
-    cycle, whose transport can be aborted; under another server the handler is cancelled.
-    """
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    if transport is None or not hasattr(transport, "abort"):
-        return asyncio.current_task().cancel
-
-    def abort() -> None:
-        sock = transport.get_extra_info("socket")
-        if sock is not None:
-            # A reset, not a close: the kernel would otherwise keep the unsent bytes and go on
-            # offering them to a client that never reads.
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_RESET)
-        transport.abort()
-
-    return abort
 
 
 async def _wait_for_disconnect(receive: Receive) -> None:
