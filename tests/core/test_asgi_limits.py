@@ -2,7 +2,6 @@
 bodies as well as declared ones, the answer is 413 as soon as the limit is passed, nothing is
 written to disk first, and an upload is read only from someone signed in."""
 
-import contextlib
 import select
 import socket
 import time
@@ -52,26 +51,32 @@ def post_body(server, path: str, *, chunked: bool, headers: dict | None = None) 
     sock.setblocking(False)
     piece = b"x" * 65536
     frame = b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece
-    sent, response, outgoing = 0, b"", b""
+    sent, response, outgoing, sending = 0, b"", b"", True
     deadline = started + 30
-    try:
-        while time.monotonic() < deadline and b"\r\n" not in response:
-            readable, writable, _ = select.select([sock], [sock] if sent < ATTEMPT else [], [], 1)
-            if readable:
+    while time.monotonic() < deadline and b"\r\n" not in response:
+        writers = [sock] if sending and sent < ATTEMPT else []
+        readable, writable, _ = select.select([sock], writers, [], 1)
+        if readable:
+            try:
                 data = sock.recv(65536)
-                if not data:
-                    break
-                response += data
-            elif writable:
-                outgoing = outgoing or frame
-                with contextlib.suppress(BlockingIOError):
-                    written = sock.send(outgoing)
-                    outgoing = outgoing[written:]
-                    sent += written
-    except (BrokenPipeError, ConnectionResetError):
-        pass
-    finally:
-        sock.close()
+            except ConnectionResetError:
+                break
+            if not data:
+                break
+            response += data
+        elif writable:
+            outgoing = outgoing or frame
+            try:
+                written = sock.send(outgoing)
+            except BlockingIOError:
+                continue
+            except (BrokenPipeError, ConnectionResetError):
+                # The server has answered and closed: its answer may still be waiting to be read.
+                sending = False
+                continue
+            outgoing = outgoing[written:]
+            sent += written
+    sock.close()
     status = int(response.split(b" ", 2)[1]) if response.startswith(b"HTTP/1.1 ") else None
     return Answer(status, sent, time.monotonic() - started)
 
