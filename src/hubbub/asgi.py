@@ -1,4 +1,5 @@
-"""ASGI entry point: the live stream path goes to the lean SSE handler, the rest to Django."""
+"""ASGI entry point: the live stream path goes to the lean SSE handler, the rest to Django;
+every request body passes one size guard first."""
 
 import gc
 import os
@@ -9,9 +10,9 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
+from hubbub.core.asgi_limits import BodyLimits  # noqa: E402
 from hubbub.live.pagecache import LivePageCache  # noqa: E402
 from hubbub.live.stream import STREAM_PATH, get_stream_server  # noqa: E402
-from hubbub.media.asgi import refuse_large_uploads  # noqa: E402
 from hubbub.team import desk_stream  # noqa: E402
 
 
@@ -68,5 +69,22 @@ def _tune_garbage_collector() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-# Uploads larger than the limits are refused from their Content-Length, before the body arrives.
-application = refuse_large_uploads(hubbub_application)
+# The paths that take files, and the setting that limits their request bodies; every other
+# body is limited by HUBBUB_MAX_REQUEST_BYTES.
+UPLOAD_PATHS = [
+    (r"^/api/v1/events/[^/]+/slideshows/?$", "HUBBUB_MAX_DECK_BYTES"),
+    (r"^/[^/]+/slides/upload/$", "HUBBUB_MAX_DECK_BYTES"),
+    (r"^/[^/]+/photos/(new|\d+/add)/$", "HUBBUB_MAX_GALLERY_REQUEST_BYTES"),
+    (r"^/[^/]+/live/write/?$", "HUBBUB_MAX_PHOTO_BYTES"),
+    (r"^(/[^/]+)?/blog/(write|[^/]+/edit)/$", "HUBBUB_MAX_PHOTO_BYTES"),
+    # Programme files, over the API and from the back office.
+    (r"^/api/v1/events/[^/]+/programme/import/?$", "HUBBUB_IMPORT_MAX_BYTES"),
+    (r"^/[^/]+/manage/programme/import$", "HUBBUB_IMPORT_MAX_BYTES"),
+    # Event logos in the back office.
+    (r"^/manage/new$", "HUBBUB_MAX_PHOTO_BYTES"),
+    (r"^/[^/]+/manage/settings$", "HUBBUB_MAX_PHOTO_BYTES"),
+    # Logos, speaker photos and slide files in the admin.
+    (r"^/admin/.+/(add|change)/$", "HUBBUB_MAX_DECK_BYTES"),
+]
+
+application = BodyLimits(hubbub_application, uploads=UPLOAD_PATHS)

@@ -362,6 +362,13 @@ HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS = int(
 HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT = int(
     os.environ.get("HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT", "3000")
 )
+# Limits against slow or hostile clients (docs/security/stream.md):
+# a stream reader whose socket has accepted nothing for this many seconds is disconnected,
+HUBBUB_STREAM_STALL_SECONDS = float(os.environ.get("HUBBUB_STREAM_STALL_SECONDS", "5"))
+# and so is one with more than this many messages waiting for it (it resumes from its last id);
+HUBBUB_STREAM_MAX_BEHIND = int(os.environ.get("HUBBUB_STREAM_MAX_BEHIND", "500"))
+# a request body larger than this gets 413 as it arrives (uploads: HUBBUB_MAX_DECK_BYTES…).
+HUBBUB_MAX_REQUEST_BYTES = int(os.environ.get("HUBBUB_MAX_REQUEST_BYTES", 1024 * 1024))
 
 # Comments on an event's posts and entries close this many days after its last day.
 HUBBUB_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("HUBBUB_COMMENTS_CLOSE_AFTER_DAYS", "14"))

@@ -1,1 +1,1 @@
-from .helpers import published  # noqa: F401 - a fixture for the tests in this folder
+from .helpers import published, site, site_factory  # noqa: F401 - fixtures for the tests in this folder

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from hubbub.live import publishing
-from hubbub.live.broker import Broker, StreamMessageData
+from hubbub.live.broker import CONTROL_PREFIX, Broker, StreamMessageData
 
 
 # -- capturing published messages ----------------------------------------------------------------
@@ -22,9 +22,15 @@ class RecordingBroker(Broker):
 
     def __init__(self):
         self.messages: list[StreamMessageData] = []
+        # Instructions to the stream processes (rewrite a log, close desk streams): not for
+        # readers, so kept apart from what readers receive.
+        self.controls: list[StreamMessageData] = []
 
     def publish(self, message: StreamMessageData) -> None:
-        self.messages.append(message)
+        if message.type.startswith(CONTROL_PREFIX):
+            self.controls.append(message)
+        else:
+            self.messages.append(message)
 
     async def subscribe(self, handler) -> None:
         pass
@@ -156,6 +162,13 @@ class SSEStream:
                 break
         raise AssertionError(f"fewer than {count} '{text}' comments within {timeout} s")
 
+    def wait_ended(self, timeout: float = 10.0) -> None:
+        """Read on until the server ends the response (heartbeats keep the wait bounded)."""
+        deadline = time.monotonic() + timeout
+        for _line in self._lines:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the stream was still open after {timeout} s")
+
     def close(self) -> None:
         try:
             self._context.__exit__(None, None, None)
@@ -167,6 +180,80 @@ class SSEStream:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# -- a running server with an event on it ------------------------------------------------------
+FAST_HEARTBEAT = {"HUBBUB_STREAM_HEARTBEAT": "0.5,1"}
+
+
+class Site:
+    """A running server, an event on it and a reporter's API token."""
+
+    def __init__(self, server, event, token):
+        self.server = server
+        self.event = event
+        self.token = token
+        self.http = httpx.Client(base_url=server.base_url, timeout=10)
+
+    @property
+    def stream_url(self) -> str:
+        return f"{self.server.base_url}/{self.event.slug}/live/stream"
+
+    def stream(self, last_event_id: str | bytes | None = None, query: str = "") -> SSEStream:
+        headers = {} if last_event_id is None else {"Last-Event-ID": last_event_id}
+        return SSEStream(self.stream_url + query, headers=headers)
+
+    def post(self, body: str) -> dict:
+        response = self.http.post(
+            f"/api/v1/events/{self.event.slug}/entries",
+            json={"body": body},
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def patch(self, entry_id: int, **changes) -> dict:
+        response = self.http.patch(
+            f"/api/v1/events/{self.event.slug}/entries/{entry_id}",
+            json=changes,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def delete(self, entry_id: int) -> None:
+        response = self.http.delete(
+            f"/api/v1/events/{self.event.slug}/entries/{entry_id}",
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        assert response.status_code == 204, response.text
+
+    def get(self, entry_id: int) -> dict:
+        response = self.http.get(f"/api/v1/events/{self.event.slug}/entries/{entry_id}")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@pytest.fixture
+def site_factory(start_server, event, editor, token_for):
+    sites = []
+
+    def make(**env) -> Site:
+        site = Site(start_server(**env), event, token_for(editor))
+        sites.append(site)
+        return site
+
+    yield make
+    for site in sites:
+        site.close()
+
+
+@pytest.fixture
+def site(site_factory) -> "Site":
+    return site_factory(**FAST_HEARTBEAT)
 
 
 # -- looking inside rendered HTML ----------------------------------------------------------------

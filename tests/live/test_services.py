@@ -99,7 +99,11 @@ def test_delete_entry_removes_the_row_and_publishes_entry_deleted(event, reporte
     [message] = published.messages
     assert (message.type, message.seq) == (ENTRY_DELETED, 2)
     assert json.loads(message.data) == {"id": entry_id, "event": event.slug}
-    assert stored_log(event) == [(1, ENTRY_CREATED), (2, ENTRY_DELETED)]
+    # The logged entry.created is now a tombstone too: a replay never shows the deleted text.
+    assert stored_log(event) == [(1, ENTRY_DELETED), (2, ENTRY_DELETED)]
+    assert not StreamMessage.objects.filter(data__contains="Posted by mistake").exists()
+    [rewrite] = published.broker.controls
+    assert json.loads(rewrite.data)["frames"] == [[1, ENTRY_DELETED]]
 
 
 def test_pin_entry_marks_it_pinned_and_publishes_entry_pinned(event, reporter, editor, published):
@@ -231,7 +235,8 @@ def test_sequence_numbers_increase_by_one_per_message_and_per_event(
         (3, ENTRY_DELETED),
     ]
     assert stored_log(event) == [(m.seq, m.type) for m in ours]
-    assert stored_log(other_event) == [(m.seq, m.type) for m in theirs]
+    # b1 was deleted: its logged entry.created became a tombstone.
+    assert stored_log(other_event) == [(1, ENTRY_DELETED), (2, ENTRY_CREATED), (3, ENTRY_DELETED)]
     event.refresh_from_db()
     other_event.refresh_from_db()
     assert (event.stream_seq, other_event.stream_seq) == (3, 3)

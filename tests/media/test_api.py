@@ -77,22 +77,6 @@ def test_missing_title_and_file_are_named(client, event, reporter, token_for):
     assert {e["field"] for e in response.json()["errors"]} == {"title", "file"}
 
 
-def test_over_the_limit_is_refused_with_413_before_reading(
-    client, event, reporter, token_for, settings
-):
-    settings.HUBBUB_MAX_DECK_BYTES = 1000
-    response = client.generic(
-        "POST",
-        url(event),
-        b"",
-        content_type="multipart/form-data; boundary=x",
-        HTTP_AUTHORIZATION=f"Bearer {token_for(reporter)}",
-        CONTENT_LENGTH=str(10 * 1024 * 1024),
-    )
-    assert response.status_code == 413
-    assert not Slideshow.objects.exists()
-
-
 def test_file_over_the_limit_without_content_length_is_refused(
     client, event, reporter, token_for, settings
 ):

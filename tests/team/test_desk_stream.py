@@ -2,6 +2,8 @@
 stream never does, and pending entries reach readers only once approved."""
 
 import re
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -156,9 +158,59 @@ def test_public_hubs_never_see_desk_messages(settings):
     server = StreamServer(broker=object())
     hub = server.hub(1)
     hub.last_seq = 5
-    reader = Reader(heartbeat_due=0)
+    reader = Reader(heartbeat_due=0, max_behind=10, abort=lambda: None)
     hub.readers.add(reader)
     server.on_message(StreamMessageData(event_id=1, seq=6, type="desk.message", data="{}"))
     assert reader.pending == [] and hub.last_seq == 5 and hub.log == []
     server.on_message(StreamMessageData(event_id=1, seq=6, type="entry.created", data="{}"))
     assert [seq for seq, _frame in reader.pending] == [6]
+
+
+# -- taken off the team --------------------------------------------------------------------------
+def revoke_in_the_admin(server, event, user, role) -> None:
+    """Remove a role the way an organiser does: the admin's delete page on the running server."""
+    from hubbub.team.models import EventRole
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    grant_id = EventRole.objects.get(user=user, event=event, role=role).pk
+    with httpx.Client(base_url=server.base_url, cookies=session_cookies(admin), timeout=10) as web:
+        url = f"/admin/team/eventrole/{grant_id}/delete/"
+        page = web.get(url)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+        done = web.post(url, data={"csrfmiddlewaretoken": token, "post": "yes"})
+        assert done.status_code == 302, done.text
+
+
+def test_revoking_a_role_closes_that_persons_open_desk_stream(start_server, event, team):
+    reporter, organiser = team
+    server = start_server(**FAST_HEARTBEAT)
+    with (
+        desk_stream(server, event, reporter) as removed,
+        desk_stream(server, event, organiser) as kept,
+    ):
+        removed.wait_connected()
+        kept.wait_connected()
+        revoke_in_the_admin(server, event, reporter, Role.REPORTER)
+        removed.wait_ended()
+        post_to_desk(server, event, organiser, "Still here")
+        assert kept.next_event().json()["body"] == "Still here"
+    with desk_stream(server, event, reporter) as again:
+        assert again.status_code == 403
+
+
+@pytest.mark.redis
+def test_revoking_a_role_from_another_process_closes_the_desk_stream(
+    start_server, redis_url, event, team
+):
+    reporter, _organiser = team
+    server = start_server(broker=redis_url, **FAST_HEARTBEAT)
+    with desk_stream(server, event, reporter) as removed:
+        removed.wait_connected()
+        # The command line is another process: the close reaches the server through Redis.
+        revoked = subprocess.run(
+            [sys.executable, "-m", "hubbub.cli", "role", "revoke", reporter.username,
+             event.slug, Role.REPORTER.value],
+            env=server.env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert revoked.returncode == 0, revoked.stderr
+        removed.wait_ended()

@@ -1,8 +1,6 @@
 """Slideshows over the API: upload (multipart), status while rendering, slides when ready."""
 
-from django.conf import settings
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 
 from hubbub.core.validators import refuse_nul
@@ -97,9 +95,7 @@ def slideshow_data(request, deck: Slideshow, *, with_slides: bool = True) -> dic
     },
 )
 def create_slideshow(request, event: EventSlug):
-    # No File/Form parameters: Ninja would read the body before the size check below.
-    if access.too_large(request.META.get("CONTENT_LENGTH"), settings.HUBBUB_MAX_DECK_BYTES):
-        raise HttpError(413, "The upload is larger than the limit for slides.")
+    # The request's size was checked as it arrived (hubbub.core.asgi_limits).
     event_obj = get_public_event(event, request.user)
     access.require_manage_media(request.user, event_obj)
     refuse_nul(**{name: request.POST.get(name) for name in request.POST})

@@ -5,12 +5,12 @@ loaded while Django is still importing the apps, and this package is imported fi
 """
 
 
-def publish(event, type: str, payload: dict) -> int:
+def publish(event, type: str, payload: dict, *, subject: str = "") -> int:
     """Send ``payload`` as a ``type`` message on ``event``'s live stream once the transaction
     commits; returns the message's sequence number. See :mod:`hubbub.live.publishing`."""
     from .publishing import publish as _publish
 
-    return _publish(event, type, payload)
+    return _publish(event, type, payload, subject=subject)
 
 
 def publish_private(event, type: str, id: int, payload: dict) -> None:
@@ -19,3 +19,11 @@ def publish_private(event, type: str, id: int, payload: dict) -> None:
     from .publishing import publish_private as _publish_private
 
     _publish_private(event, type, id, payload)
+
+
+def close_desk_streams(event, user_id: int) -> None:
+    """End ``user_id``'s open team desk streams on ``event`` in every process, on commit.
+    See :func:`hubbub.live.publishing.close_desk_streams`."""
+    from .publishing import close_desk_streams as _close_desk_streams
+
+    _close_desk_streams(event, user_id)

@@ -88,19 +88,24 @@ class StreamMessage(models.Model):
     """The durable log of an event's live stream, for readers who reconnect after a gap.
 
     Written in the same transaction as the change it announces; the SSE handler reads it only
-    when a reconnecting reader is further behind than its in-memory log reaches.
+    when a reconnecting reader is further behind than its in-memory log reaches. Editing or
+    deleting an entry rewrites its earlier messages here, so a replay never shows old wording.
     """
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
     seq = models.BigIntegerField()
     type = models.CharField(max_length=40)
     data = models.TextField()
+    # What the message is about ("entry:42"), so that editing or deleting it can rewrite every
+    # logged message that still shows its old form.
+    subject = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["event", "seq"], name="stream_message_seq_unique")
         ]
+        indexes = [models.Index(fields=["event", "subject"], name="stream_message_subject")]
 
     def __str__(self):
         return f"{self.event_id}:{self.seq} {self.type}"

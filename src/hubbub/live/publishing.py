@@ -3,6 +3,10 @@
 ``publish()`` is called by services inside the transaction of the change. It takes the event's
 next sequence number, writes the message to the durable stream log, and hands it to the broker
 on commit, so readers never see a change that was rolled back.
+
+``rewrite_logged()`` keeps replays honest: when an entry is edited or deleted, its earlier
+messages in the durable log and in every stream process's memory log are rewritten to what
+readers may see now. ``close_desk_streams()`` ends a person's team desk connections everywhere.
 """
 
 import json
@@ -15,7 +19,13 @@ from django.db.models import F
 
 from hubbub.events.models import Event
 
-from .broker import StreamMessageData, get_broker
+from .broker import (
+    CLOSE_DESK_STREAMS,
+    CONTROL_PREFIX,
+    REWRITE_FRAMES,
+    StreamMessageData,
+    get_broker,
+)
 from .models import StreamMessage
 
 logger = logging.getLogger(__name__)
@@ -32,15 +42,20 @@ def encode_payload(payload: dict) -> str:
     return json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False)
 
 
-def publish(event: Event, type: str, payload: dict) -> int:
+def publish(event: Event, type: str, payload: dict, *, subject: str = "") -> int:
+    """``subject`` ("entry:42") names what the message is about, for ``rewrite_logged()``."""
     if type.startswith(PRIVATE_PREFIX):
         raise ValueError("team desk messages go through publish_private()")
+    if type.startswith(CONTROL_PREFIX):
+        raise ValueError(f"{CONTROL_PREFIX!r} types are the stream processes' own")
     data = encode_payload(payload)
     with transaction.atomic():
         # The UPDATE locks the event row until commit, so sequence numbers leave in order.
         Event.objects.filter(pk=event.pk).update(stream_seq=F("stream_seq") + 1)
         seq = Event.objects.filter(pk=event.pk).values_list("stream_seq", flat=True).get()
-        StreamMessage.objects.create(event_id=event.pk, seq=seq, type=type, data=data)
+        StreamMessage.objects.create(
+            event_id=event.pk, seq=seq, type=type, data=data, subject=subject
+        )
         if seq % 500 == 0:
             StreamMessage.objects.filter(event_id=event.pk, seq__lte=seq - KEEP_MESSAGES).delete()
         event.stream_seq = seq
@@ -56,6 +71,34 @@ def publish_private(event: Event, type: str, id: int, payload: dict) -> None:
     if not type.startswith(PRIVATE_PREFIX):
         raise ValueError(f"private message types start with {PRIVATE_PREFIX!r}")
     message = StreamMessageData(event_id=event.pk, seq=id, type=type, data=encode_payload(payload))
+    transaction.on_commit(lambda: _send(message))
+
+
+def rewrite_logged(
+    event: Event, subject: str, payload: dict, *, before: int, type: str | None = None
+) -> None:
+    """Make the logged messages about ``subject`` older than ``before`` carry ``payload`` (and
+    ``type``, when given), in the durable log now and in every process's memory log on commit.
+
+    Call it in the change's transaction, after ``publish()`` (whose lock on the event row keeps
+    two rewrites of one event apart). Readers already connected are not affected: they have
+    the old messages and get the new one in order."""
+    data = encode_payload(payload)
+    logged = StreamMessage.objects.filter(event_id=event.pk, subject=subject, seq__lt=before)
+    frames = [[seq, type or old_type] for seq, old_type in logged.values_list("seq", "type")]
+    if not frames:
+        return
+    logged.update(data=data, **({"type": type} if type else {}))
+    control = json.dumps({"frames": frames, "data": data}, separators=(",", ":"))
+    message = StreamMessageData(event_id=event.pk, seq=0, type=REWRITE_FRAMES, data=control)
+    transaction.on_commit(lambda: _send(message))
+
+
+def close_desk_streams(event: Event, user_id: int) -> None:
+    """On commit, end every open team desk stream of ``user_id`` on ``event``, in every process
+    (their browser reconnects, and is refused if they are no longer on the team)."""
+    control = json.dumps({"user": user_id})
+    message = StreamMessageData(event_id=event.pk, seq=0, type=CLOSE_DESK_STREAMS, data=control)
     transaction.on_commit(lambda: _send(message))
 
 

@@ -18,12 +18,18 @@ from . import publish
 from .extensions import attach_entry_extras
 from .lifecycle import check_posting_open, posting_open_for
 from .models import MAX_BODY_LENGTH, LiveEntry
+from .publishing import rewrite_logged
 from .schemas import EntryOut
 
 ENTRY_CREATED = "entry.created"
 ENTRY_UPDATED = "entry.updated"
 ENTRY_DELETED = "entry.deleted"
 ENTRY_PINNED = "entry.pinned"
+
+
+def entry_subject(entry_id: int) -> str:
+    """How the stream log names an entry's messages (see ``rewrite_logged``)."""
+    return f"entry:{entry_id}"
 
 
 # -- validation ----------------------------------------------------------------------------------
@@ -107,7 +113,7 @@ def do_create_entry(
         entry.save()
         if entry.is_published:
             log_action("hubbub.entry.posted", actor=author, event=event, target=entry)
-            publish(event, ENTRY_CREATED, entry_payload(entry))
+            publish(event, ENTRY_CREATED, entry_payload(entry), subject=entry_subject(entry.pk))
         else:
             log_action("hubbub.entry.submitted", actor=author, event=event, target=entry)
     return entry
@@ -174,7 +180,11 @@ def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
         entry.save()
         log_action("hubbub.entry.edited", actor=actor, event=event, target=entry)
         if entry.is_published:
-            publish(event, ENTRY_UPDATED, entry_payload(entry))
+            payload = entry_payload(entry)
+            subject = entry_subject(entry.pk)
+            seq = publish(event, ENTRY_UPDATED, payload, subject=subject)
+            # A reader resuming from before this edit gets the entry as it reads now.
+            rewrite_logged(event, subject, payload, before=seq)
     return entry
 
 
@@ -189,7 +199,7 @@ def do_approve_entry(entry: LiveEntry, *, actor) -> LiveEntry:
         entry.review_note = ""
         entry.save(update_fields=["status", "review_note"])
         log_action("hubbub.entry.approved", actor=actor, event=event, target=entry)
-        publish(event, ENTRY_CREATED, entry_payload(entry))
+        publish(event, ENTRY_CREATED, entry_payload(entry), subject=entry_subject(entry.pk))
     return entry
 
 
@@ -230,7 +240,9 @@ def do_pin_entry(entry: LiveEntry, *, actor, pinned: bool = True) -> LiveEntry:
             for previous in LiveEntry.objects.filter(event=event, pinned=True).exclude(pk=entry.pk):
                 previous.pinned = False
                 previous.save(update_fields=["pinned"])
-                publish(event, ENTRY_PINNED, entry_payload(previous))
+                publish(
+                    event, ENTRY_PINNED, entry_payload(previous), subject=entry_subject(previous.pk)
+                )
         entry.pinned = pinned
         entry.save(update_fields=["pinned"])
         log_action(
@@ -239,7 +251,7 @@ def do_pin_entry(entry: LiveEntry, *, actor, pinned: bool = True) -> LiveEntry:
             event=event,
             target=entry,
         )
-        publish(event, ENTRY_PINNED, entry_payload(entry))
+        publish(event, ENTRY_PINNED, entry_payload(entry), subject=entry_subject(entry.pk))
     return entry
 
 
@@ -260,7 +272,11 @@ def do_delete_entry(entry: LiveEntry, *, actor) -> None:
         was_published = entry.is_published
         entry.delete()
         if was_published:
-            publish(event, ENTRY_DELETED, {"id": entry_id, "event": event.slug})
+            tombstone = {"id": entry_id, "event": event.slug}
+            subject = entry_subject(entry_id)
+            seq = publish(event, ENTRY_DELETED, tombstone, subject=subject)
+            # A reader resuming from before this gets tombstones, never the deleted text.
+            rewrite_logged(event, subject, tombstone, before=seq, type=ENTRY_DELETED)
 
 
 # -- reads ---------------------------------------------------------------------------------------

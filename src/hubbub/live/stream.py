@@ -23,7 +23,14 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 
-from .broker import StreamMessageData, get_broker
+from .broker import (
+    CLOSE_DESK_STREAMS,
+    CONTROL_PREFIX,
+    REWRITE_FRAMES,
+    StreamMessageData,
+    get_broker,
+)
+from .readers import Reader, Send, connection_aborter, relay
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +39,6 @@ STREAM_PATH = re.compile(r"^/(?P<slug>[-a-zA-Z0-9_]{1,80})/live/stream/?$")
 PRIVATE_PREFIX = "desk."
 # How long an out-of-order message waits for the ones before it before the hub fetches them.
 GAP_WAIT_SECONDS = 0.15
-# A reader this many messages behind on its socket is dropped; it reconnects and resumes.
-MAX_PENDING = 2000
 # How long a slug -> event lookup is trusted before asking the database again.
 RESOLVE_TTL_SECONDS = 30.0
 # Unknown slugs are remembered briefly (a newly published event streams within seconds), and
@@ -60,7 +65,6 @@ DESK_RESPONSE_HEADERS = [
     (b"x-accel-buffering", b"no"),
 ]
 
-Send = Callable[[dict], Awaitable[None]]
 Receive = Callable[[], Awaitable[dict]]
 
 
@@ -84,33 +88,6 @@ def parse_last_event_id(raw: str | None) -> int | None:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         return None
     return int(raw)
-
-
-class Reader:
-    """One connected reader: what is waiting to be written, and how to wake its writer."""
-
-    __slots__ = ("closed", "heartbeat_due", "pending", "waiter")
-
-    def __init__(self, heartbeat_due: float):
-        self.pending: list[tuple[int | None, bytes]] = []
-        self.waiter: asyncio.Future | None = None
-        self.closed = False
-        self.heartbeat_due = heartbeat_due
-
-    def push(self, seq: int | None, frame: bytes) -> None:
-        self.pending.append((seq, frame))
-        if len(self.pending) > MAX_PENDING:
-            self.close()
-        self.wake()
-
-    def wake(self) -> None:
-        waiter = self.waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    def close(self) -> None:
-        self.closed = True
-        self.wake()
 
 
 class Resync(Exception):
@@ -189,6 +166,16 @@ class EventHub:
             self.last_seq = skip_to
         self._drain_early()
 
+    def rewrite(self, frames: list[list], data: str) -> None:
+        """Replace logged frames (an entry edited or deleted since) for replays to come; the
+        readers' queues keep what they were sent, in order."""
+        for seq, type_ in frames:
+            index = seq - self.log_start
+            if self.log and 0 <= index < len(self.log):
+                self.log[index] = sse_frame(seq, type_, data)
+            if seq in self.early:
+                self.early[seq] = StreamMessageData(self.event_id, seq, type_, data)
+
     # -- readers ------------------------------------------------------------------------------
     async def replay_after(self, last_id: int | None) -> list[tuple[int, bytes]]:
         """The frames after ``last_id``, in order; raises Resync when that cannot be done."""
@@ -233,12 +220,18 @@ class DeskHub:
     table once."""
 
     def __init__(self):
-        self.readers: set[Reader] = set()
+        # Each reader, with the id of the person reading.
+        self.readers: dict[Reader, int] = {}
 
     def receive(self, message: StreamMessageData) -> None:
         frame = sse_frame(message.seq, message.type, message.data)
         for reader in self.readers:
             reader.push(message.seq, frame)
+
+    def close_member(self, user_id: int) -> None:
+        for reader, reader_user in self.readers.items():
+            if reader_user == user_id:
+                reader.close()
 
 
 class StreamServer:
@@ -255,9 +248,15 @@ class StreamServer:
         self.log_capacity = max(settings.HUBBUB_STREAM_MEMORY_LOG, 1)
         self.replay_limit = settings.HUBBUB_STREAM_REPLAY_LIMIT
         self.heartbeat_range = settings.HUBBUB_STREAM_HEARTBEAT
+        self.stall_seconds = settings.HUBBUB_STREAM_STALL_SECONDS
+        self.max_behind = max(settings.HUBBUB_STREAM_MAX_BEHIND, 1)
 
     def next_heartbeat(self, now: float) -> float:
         return now + random.uniform(*self.heartbeat_range)
+
+    def new_reader(self, send: Send) -> Reader:
+        now = time.monotonic()
+        return Reader(self.next_heartbeat(now), self.max_behind, connection_aborter(send))
 
     @property
     def broker(self):
@@ -296,6 +295,9 @@ class StreamServer:
         self._subscribed = None
 
     def on_message(self, message: StreamMessageData) -> None:
+        if message.type.startswith(CONTROL_PREFIX):
+            self.on_control(message)
+            return
         if message.type.startswith(PRIVATE_PREFIX):
             # Team-only: never near a public hub, its log or its readers.
             desk = self.desk_hubs.get(message.event_id)
@@ -304,6 +306,20 @@ class StreamServer:
             return
         self.hub(message.event_id).receive(message)
 
+    def on_control(self, message: StreamMessageData) -> None:
+        try:
+            body = json.loads(message.data)
+            if message.type == REWRITE_FRAMES:
+                hub = self.hubs.get(message.event_id)
+                if hub is not None:
+                    hub.rewrite(body["frames"], body["data"])
+            elif message.type == CLOSE_DESK_STREAMS:
+                desk = self.desk_hubs.get(message.event_id)
+                if desk is not None:
+                    desk.close_member(int(body["user"]))
+        except (ValueError, KeyError, TypeError):
+            logger.warning("ignoring a malformed %s control message", message.type)
+
     def hub(self, event_id: int) -> EventHub:
         hub = self.hubs.get(event_id)
         if hub is None:
@@ -311,12 +327,16 @@ class StreamServer:
         return hub
 
     async def _heartbeats(self) -> None:
+        """Heartbeats, and the check for readers whose writes have stalled, about once a second."""
         while True:
             await asyncio.sleep(min(1.0, self.heartbeat_range[0] / 2))
             now = time.monotonic()
+            stalled_since = now - self.stall_seconds
             for hub in [*self.hubs.values(), *self.desk_hubs.values()]:
                 for reader in hub.readers:
-                    if reader.heartbeat_due <= now:
+                    if reader.writing and reader.writing < stalled_since:
+                        reader.drop()
+                    elif reader.heartbeat_due <= now:
                         reader.heartbeat_due = self.next_heartbeat(now)
                         reader.push(None, HEARTBEAT_FRAME)
 
@@ -374,7 +394,7 @@ class StreamServer:
             await send({"type": "http.response.body", "body": b""})
             return
 
-        reader = Reader(self.next_heartbeat(time.monotonic()))
+        reader = self.new_reader(send)
         disconnect = asyncio.ensure_future(_wait_for_disconnect(receive))
         disconnect.add_done_callback(lambda _task: reader.close())
         hub.readers.add(reader)
@@ -383,7 +403,7 @@ class StreamServer:
             raw_last_id = _last_event_id(scope)
             if raw_last_id is not None:
                 first.extend(await self._resume(hub, reader, raw_last_id))
-            await _relay(reader, send, b"".join(first))
+            await relay(reader, send, b"".join(first))
         finally:
             hub.readers.discard(reader)
             disconnect.cancel()
@@ -393,27 +413,29 @@ class StreamServer:
         scope: dict,
         receive: Receive,
         send: Send,
-        authorise: Callable[[dict], int | None],
+        authorise: Callable[[dict], tuple[int, int] | None],
         replay: Callable[[int, int], list[tuple[int, bytes]]],
     ) -> None:
-        """A private stream (the team desk): ``authorise(cookies)`` -> event id or None, and
-        ``replay(event_id, last_id)`` -> missed (id, frame) pairs. Both are synchronous and run
-        once per connection in a thread; after that it only relays ``desk.`` messages."""
+        """A private stream (the team desk): ``authorise(cookies)`` -> (event id, user id) or
+        None, and ``replay(event_id, last_id)`` -> missed (id, frame) pairs. Both are
+        synchronous and run once per connection in a thread; after that it only relays
+        ``desk.`` messages, until the person leaves or is taken off the team."""
         if scope["method"] != "GET":
             await _plain(send, 405, b"Only GET is supported.\n", extra=[(b"allow", b"GET")])
             return
-        event_id = await asyncio.to_thread(authorise, _cookies(scope))
-        if event_id is None:
+        allowed = await asyncio.to_thread(authorise, _cookies(scope))
+        if allowed is None:
             await _plain(send, 403, b"Only the event's team can follow the desk.\n", cors=False)
             return
+        event_id, user_id = allowed
         await self.start()
-        reader = Reader(self.next_heartbeat(time.monotonic()))
+        reader = self.new_reader(send)
         # Registered before anything awaits, so no message slips between the replay and the
         # relay, and the hub cannot be dropped under this reader.
         desk = self.desk_hubs.get(event_id)
         if desk is None:
             desk = self.desk_hubs[event_id] = DeskHub()
-        desk.readers.add(reader)
+        desk.readers[reader] = user_id
         disconnect = asyncio.ensure_future(_wait_for_disconnect(receive))
         disconnect.add_done_callback(lambda _task: reader.close())
         try:
@@ -426,9 +448,9 @@ class StreamServer:
                 newest = missed[-1][0]
                 # Live messages the replay already covers are dropped from the queue.
                 reader.pending = [(i, f) for i, f in reader.pending if i is None or i > newest]
-            await _relay(reader, send, b"".join([HELLO_FRAME, *(f for _id, f in missed)]))
+            await relay(reader, send, b"".join([HELLO_FRAME, *(f for _id, f in missed)]))
         finally:
-            desk.readers.discard(reader)
+            desk.readers.pop(reader, None)
             if not desk.readers and self.desk_hubs.get(event_id) is desk:
                 del self.desk_hubs[event_id]
             disconnect.cancel()
@@ -454,24 +476,6 @@ class StreamServer:
                 (seq, frame) for seq, frame in reader.pending if seq is None or seq > newest
             ]
         return frames
-
-
-async def _relay(reader: Reader, send: Send, first: bytes) -> None:
-    """Write ``first``, then whatever the hub queues for ``reader``, until it is closed.
-
-    The hub wakes the reader once per batch; everything queued meanwhile goes out as one write.
-    """
-    await send({"type": "http.response.body", "body": first, "more_body": True})
-    while not reader.closed:
-        if not reader.pending:
-            reader.waiter = asyncio.get_running_loop().create_future()
-            await reader.waiter
-            reader.waiter = None
-            if reader.closed:
-                break
-        batch, reader.pending = reader.pending, []
-        body = batch[0][1] if len(batch) == 1 else b"".join(f for _s, f in batch)
-        await send({"type": "http.response.body", "body": body, "more_body": True})
 
 
 async def _wait_for_disconnect(receive: Receive) -> None:

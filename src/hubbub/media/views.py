@@ -1,51 +1,18 @@
-from functools import partial, wraps
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hubbub.core.eventviews import event_view, find_event, render_event
 
 from .models import Gallery, Photo, Slideshow
 from .services import access, galleries, slideshows
-
-
-def refuse_large_uploads(setting: str):
-    """Answer 413 from the Content-Length alone, before anything reads the body.
-
-    CSRF is checked here, after the size: the CSRF middleware would read the whole
-    multipart body to find the token.
-    """
-
-    def decorator(view):
-        @csrf_exempt
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.method == "POST":
-                limit = getattr(settings, setting)
-                if access.too_large(request.META.get("CONTENT_LENGTH"), limit):
-                    return HttpResponse(
-                        _("The upload is too large (the limit is %(limit)s).")
-                        % {"limit": access.megabytes(limit)},
-                        status=413,
-                        content_type="text/plain; charset=utf-8",
-                    )
-                refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
-                if refused is not None:
-                    return refused
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
 
 # Pages of the slides and galleries, with their tab current.
 _render = partial(render_event, section="media")
@@ -99,7 +66,6 @@ def download(request, event, slideshow_id):
 
 
 @login_required
-@refuse_large_uploads("HUBBUB_MAX_DECK_BYTES")
 def upload(request, event):
     event = _team_event(request, event)
     errors, values = {}, {}
@@ -197,7 +163,6 @@ def gallery(request, event, gallery_id):
 
 
 @login_required
-@refuse_large_uploads("HUBBUB_MAX_GALLERY_REQUEST_BYTES")
 def gallery_new(request, event):
     event = _team_event(request, event)
     errors, values = {}, {}
@@ -248,7 +213,6 @@ def _say_added(request, count: int):
 
 
 @login_required
-@refuse_large_uploads("HUBBUB_MAX_GALLERY_REQUEST_BYTES")
 @require_POST
 def gallery_add(request, event, gallery_id):
     event = _team_event(request, event)

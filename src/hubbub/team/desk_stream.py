@@ -2,7 +2,8 @@
 
 The database is touched once per connection, in a thread: the Django session cookie gives the
 user, the policy says whether they are on the event's team, and a reconnect reads the messages
-it missed. After that the stream server only relays ``desk.`` messages from the broker.
+it missed. After that the stream server only relays ``desk.`` messages from the broker, until
+the person is taken off the team (``services.do_revoke_role`` closes their desk streams).
 """
 
 import re
@@ -31,8 +32,8 @@ async def handle(scope, receive, send, slug: str) -> None:
     )
 
 
-def authorise(slug: str, cookies: dict) -> int | None:
-    """The event's id when the session's user may use its team desk, else None."""
+def authorise(slug: str, cookies: dict) -> tuple[int, int] | None:
+    """(event id, user id) when the session's user may use the event's team desk, else None."""
     try:
         key = cookies.get(settings.SESSION_COOKIE_NAME)
         if not key:
@@ -43,7 +44,9 @@ def authorise(slug: str, cookies: dict) -> int | None:
         store = import_module(settings.SESSION_ENGINE).SessionStore(key)
         # get_user() checks the session against the password hash, as Django's pages do.
         user = get_user(SimpleNamespace(session=store))
-        return event.pk if policy.can(user, Action.USE_TEAM_DESK, event) else None
+        if not policy.can(user, Action.USE_TEAM_DESK, event):
+            return None
+        return event.pk, user.pk
     finally:
         close_old_connections()
 

@@ -22,7 +22,7 @@ from hubbub.core.audit import log_action
 from hubbub.core.permissions import Action, Role, policy
 from hubbub.events.lifecycle import archive_message
 from hubbub.events.models import Session
-from hubbub.live import publish_private
+from hubbub.live import close_desk_streams, publish_private
 
 from .models import (
     Application,
@@ -143,6 +143,9 @@ def do_revoke_role(*, user, event, role: str, revoked_by=None, audit: bool = Tru
             data={"user": user.get_username(), "name": display_name(user), "role": checked.value},
         )
     user.__dict__.pop("_hubbub_event_roles", None)
+    if deleted and not policy.can(user, Action.USE_TEAM_DESK, event):
+        # Off the team: their open desk streams end in every process (a reconnect is refused).
+        close_desk_streams(event, user.pk)
     return deleted
 
 

@@ -29,6 +29,13 @@ class StreamMessageData:
 
 MessageHandler = Callable[[StreamMessageData], None]
 
+# Control messages tell every stream process to change what it holds, rather than carrying
+# something to readers: rewrite logged frames (``data``: {"frames": [[seq, type], ...],
+# "data": payload JSON}), or close a person's team desk streams (``data``: {"user": id}).
+CONTROL_PREFIX = "ctl."
+REWRITE_FRAMES = "ctl.rewrite"
+CLOSE_DESK_STREAMS = "ctl.desk-close"
+
 
 class Broker:
     """Publishing is synchronous (it runs in Django's request threads); subscribing runs on the

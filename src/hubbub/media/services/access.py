@@ -16,16 +16,6 @@ def require_manage_media(user, event: Event) -> None:
         raise PermissionDenied(_("Only the event's reporting team can add slides and photos."))
 
 
-def too_large(content_length, limit: int) -> bool:
-    """For refusing a request from its Content-Length before the body is read."""
-    try:
-        length = int(content_length or 0)
-    except (TypeError, ValueError):
-        return False
-    # Room for the form's other fields and the multipart boundaries.
-    return length > limit + 64 * 1024
-
-
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
 
