@@ -362,7 +362,7 @@ HUBBUB_UNCONF_NEW_DEVICES_PER_ADDRESS = int(
 HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT = int(
     os.environ.get("HUBBUB_UNCONF_NEW_DEVICES_PER_EVENT", "3000")
 )
-# Limits against slow or hostile clients (docs/security/stream.md):
+# Limits against slow or hostile clients (docs/security.md):
 # a stream reader whose socket has accepted nothing for this many seconds is disconnected,
 HUBBUB_STREAM_STALL_SECONDS = float(os.environ.get("HUBBUB_STREAM_STALL_SECONDS", "5"))
 # and so is one with more than this many messages waiting for it (it resumes from its last id);

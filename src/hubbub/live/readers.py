@@ -2,7 +2,7 @@
 
 The stream hubs push the same frame bytes to every reader and never wait for one; each reader's
 own task (``relay``) writes what is queued for it. A reader that stops taking what is written
-is dropped with a reset, so what it can cost the server is bounded (docs/security/stream.md).
+is dropped with a reset, so what it can cost the server is bounded (docs/security.md).
 """
 
 import asyncio
