@@ -5,10 +5,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from hubbub.asgi import application
 from hubbub.backoffice.import_views import content_type_for
+from hubbub.core.asgi_limits import UPLOAD_SLACK
 from hubbub.core.permissions import Role
 from hubbub.events.models import Session
-from hubbub.media.asgi import limit_for
 from hubbub.team.organisations import do_grant_organisation_admin
 from tests.events.import_helpers import import_event, read
 from tests.factories import UserFactory, grant
@@ -128,4 +129,5 @@ def test_the_file_type_comes_from_the_name_then_the_content():
 
 def test_the_body_size_guard_knows_the_upload_page(settings):
     settings.HUBBUB_IMPORT_MAX_BYTES = 1234
-    assert limit_for("/digitalgov-2030/manage/programme/import") == 1234
+    limit, upload = application.limit_for("/digitalgov-2030/manage/programme/import")
+    assert (limit, upload) == (1234 + UPLOAD_SLACK, True)
