@@ -11,6 +11,7 @@ from django.urls import reverse
 import hubbub
 from hubbub.comments.models import Comment
 from hubbub.comments.services.moderation import do_moderate
+from hubbub.comments.services.policy import do_set_comment_policy
 from hubbub.core.audit import _kinds, describe_entries, log_action
 from hubbub.core.models import AuditEntry
 from hubbub.core.permissions import Role
@@ -324,3 +325,12 @@ def test_each_kind_of_action_reads_as_a_sentence(event, priya, action, data, sai
     log_action(action, actor=priya, event=event, data=data)
     entry = describe_entries(AuditEntry.objects.filter(action=action).select_related("actor"))
     assert entry[0].description.text == said
+
+
+def test_a_comment_policy_change_reads_as_a_sentence(client, event):
+    organiser = UserFactory(first_name="Priya", last_name="Patel")
+    grant(organiser, event, Role.ORGANISER)
+    do_set_comment_policy(event, actor=organiser, policy_name="close_after", close_after_days=7)
+    client.force_login(organiser)
+    html = client.get(f"/{event.slug}/team/audit/").content.decode()
+    assert "Priya Patel set comments on this event to: open until 7 days after the event" in html

@@ -29,7 +29,32 @@ def describe_comment(entry):
     return Description(text, event_link(entry, "comments:moderate"))
 
 
+POLICIES = {
+    "open": gettext_lazy("open"),
+    "closed": gettext_lazy("closed"),
+    "close_after": gettext_lazy("open until %(days)s days after the event"),
+    "approval": gettext_lazy("open, each held for approval"),
+}
+
+
+def describe_policy(entry):
+    chosen = entry.data.get("policy", "")
+    wording = POLICIES.get(chosen, chosen.replace("_", " "))
+    wording = str(wording) % {"days": entry.data.get("close_after_days") or 0}
+    return Description(
+        _("%(who)s set comments on this event to: %(policy)s")
+        % {"who": entry.who, "policy": wording},
+        event_link(entry, "backoffice:comment_policy"),
+    )
+
+
 def register() -> None:
     register_describer(
         "hubbub.comment.", describe_comment, kind="comments", label=gettext_lazy("Comments")
+    )
+    register_describer(
+        "hubbub.comments.policy_changed",
+        describe_policy,
+        kind="comments",
+        label=gettext_lazy("Comments"),
     )
