@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 from hubbub.core.permissions import Role
 from hubbub.core.tokens import do_create_token
+from hubbub.team.organisations import do_grant_organisation_admin
 
-from .factories import EventFactory, UserFactory, grant
+from .factories import EventFactory, OrganisationFactory, UserFactory, grant
 
 REQUIRE_SERVICES = os.environ.get("HUBBUB_REQUIRE_SERVICES") == "1"
 REDIS_URL = os.environ.get("HUBBUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -47,6 +48,19 @@ def event(db):
 @pytest.fixture
 def other_event(db):
     return EventFactory()
+
+
+@pytest.fixture
+def council(db):
+    return OrganisationFactory(name="Westbrook Council", slug="westbrook")
+
+
+@pytest.fixture
+def org_admin(council):
+    """An administrator of the council: may set up its events."""
+    user = UserFactory(username="ada")
+    do_grant_organisation_admin(user=user, organisation=council)
+    return user
 
 
 def _user_with_role(event, role):

@@ -29,20 +29,8 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def council():
-    return OrganisationFactory(name="Westbrook Council", slug="westbrook")
-
-
-@pytest.fixture
-def admin_user(council):
-    user = UserFactory(username="ada")
-    do_grant_organisation_admin(user=user, organisation=council)
-    return user
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
+def admin_client(client, org_admin):
+    client.force_login(org_admin)
     return client
 
 
@@ -212,11 +200,11 @@ def _count(page: str, label: str) -> int:
     return int(before.rsplit('<span class="bo-attention__count">', 1)[1].split("<")[0])
 
 
-def test_dashboard_query_count_does_not_grow(admin_client, their_event, page_queries, admin_user):
+def test_dashboard_query_count_does_not_grow(admin_client, their_event, page_queries, org_admin):
     def fill(n):
         for i in range(n):
             session = SessionFactory(event=their_event, hour=9 + i)
-            CoverageAssignment.objects.create(session=session, user=admin_user)
+            CoverageAssignment.objects.create(session=session, user=org_admin)
 
     fill(1)
     one = page_queries(admin_client, f"/{their_event.slug}/manage/")

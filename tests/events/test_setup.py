@@ -35,18 +35,6 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 
 
-@pytest.fixture
-def council():
-    return OrganisationFactory(name="Westbrook Council", slug="westbrook")
-
-
-@pytest.fixture
-def org_admin(council):
-    user = UserFactory(username="ada")
-    do_grant_organisation_admin(user=user, organisation=council)
-    return user
-
-
 def new_event(actor, organisation, **overrides):
     fields = {
         "title": "Digital Westbrook 2031",

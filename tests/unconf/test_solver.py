@@ -398,6 +398,11 @@ def test_parse_problem_optional_sections_default_to_empty():
     assert problem.previous is None
 
 
+def place(topic, room, slot):
+    """A placement as the problem's pinned and previous lists spell it."""
+    return {"topic": topic, "room": room, "slot": slot}
+
+
 BAD_INPUTS = {
     "not an object": ([], "problem"),
     "missing rooms": (without("rooms"), "'rooms'"),
@@ -420,62 +425,35 @@ BAD_INPUTS = {
         "'t1'",
     ),
     "vote for unknown topic": (with_(votes=[{"voter": "x", "topic": "t9"}]), "'t9'"),
-    "pin to unknown room": (with_(pinned=[{"topic": "t1", "room": "r9", "slot": "s1"}]), "'r9'"),
-    "pin to unknown slot": (with_(pinned=[{"topic": "t1", "room": "r1", "slot": "s9"}]), "'s9'"),
-    "pin of unknown topic": (
-        with_(pinned=[{"topic": "t9", "room": "r1", "slot": "s1"}]),
-        "'t9'",
-    ),
+    "pin to unknown room": (with_(pinned=[place("t1", "r9", "s1")]), "'r9'"),
+    "pin to unknown slot": (with_(pinned=[place("t1", "r1", "s9")]), "'s9'"),
+    "pin of unknown topic": (with_(pinned=[place("t9", "r1", "s1")]), "'t9'"),
     "unavailable unknown slot": (with_(unavailable=[{"topic": "t1", "slot": "s9"}]), "'s9'"),
     "unavailable unknown topic": (with_(unavailable=[{"topic": "t9", "slot": "s1"}]), "'t9'"),
-    "previous unknown room": (
-        with_(previous=[{"topic": "t1", "room": "r9", "slot": "s1"}]),
-        "'r9'",
-    ),
+    "previous unknown room": (with_(previous=[place("t1", "r9", "s1")]), "'r9'"),
     "started unknown topic": (with_(started=["t9"]), "'t9'"),
     "started without previous": (with_(started=["t1"]), "'t1'"),
     "two pins on one room and slot": (
-        with_(
-            pinned=[
-                {"topic": "t1", "room": "r1", "slot": "s1"},
-                {"topic": "t2", "room": "r1", "slot": "s1"},
-            ]
-        ),
+        with_(pinned=[place("t1", "r1", "s1"), place("t2", "r1", "s1")]),
         "'r1' slot 's1'",
     ),
     "topic pinned twice": (
-        with_(
-            pinned=[
-                {"topic": "t1", "room": "r1", "slot": "s1"},
-                {"topic": "t1", "room": "r2", "slot": "s2"},
-            ]
-        ),
+        with_(pinned=[place("t1", "r1", "s1"), place("t1", "r2", "s2")]),
         "'t1'",
     ),
     "pin to unavailable slot": (
-        with_(
-            pinned=[{"topic": "t1", "room": "r1", "slot": "s2"}],
-            unavailable=[{"topic": "t1", "slot": "s2"}],
-        ),
+        with_(pinned=[place("t1", "r1", "s2")], unavailable=[{"topic": "t1", "slot": "s2"}]),
         "'s2'",
     ),
     "host pinned twice in one slot": (
         with_(
             topics=[{"id": "t1", "host": "alice"}, {"id": "t2", "host": "alice"}],
-            pinned=[
-                {"topic": "t1", "room": "r1", "slot": "s1"},
-                {"topic": "t2", "room": "r2", "slot": "s1"},
-            ],
+            pinned=[place("t1", "r1", "s1"), place("t2", "r2", "s1")],
         ),
         "'alice'",
     ),
     "previous places a topic twice": (
-        with_(
-            previous=[
-                {"topic": "t1", "room": "r1", "slot": "s1"},
-                {"topic": "t1", "room": "r2", "slot": "s2"},
-            ]
-        ),
+        with_(previous=[place("t1", "r1", "s1"), place("t1", "r2", "s2")]),
         "'t1'",
     ),
 }

@@ -6,6 +6,7 @@ This router is mounted before the read-only events router: where both answer one
 are answered by the events router's own functions.
 """
 
+import inspect
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -367,105 +368,66 @@ def copy_event(request, event: EventSlug, payload: CopyIn):
 
 
 # -- rooms, tracks, speakers ---------------------------------------------------------------------
-@router.get(
-    "/{event}/rooms",
-    response={200: list[RoomOut], **errors(401, 404, 422)},
-    auth=OptionalTokenAuth(),
-)
-def list_rooms(request, event: EventSlug):
-    return list(get_public_event(event, request.user).rooms.all())
+def _programme_part_routes(plural: str, model, out, add_in, patch_in) -> None:
+    """List, add, change and delete one kind of programme part (rooms, tracks or speakers).
+
+    The four routes differ only in names, so one definition serves all three kinds; each
+    view keeps its own name (and so its OpenAPI operation id) and its own id parameter.
+    """
+    singular = model._meta.model_name
+    id_name = f"{singular}_id"
+    add = getattr(programme, f"do_add_{singular}")
+    update = getattr(programme, f"do_update_{singular}")
+    delete = getattr(programme, f"do_delete_{singular}")
+
+    def listing(request, event: EventSlug):
+        return list(getattr(get_public_event(event, request.user), plural).all())
+
+    def adding(request, event: EventSlug, payload: add_in):
+        found = _managed_event(request, event)
+        return Status(201, add(found, actor=request.user, **payload.dict()))
+
+    def updating(request, event: EventSlug, payload: patch_in, **item):
+        part = _own(model, _managed_event(request, event), item[id_name])
+        return update(part, actor=request.user, **_changes(payload))
+
+    def deleting(request, event: EventSlug, **item):
+        part = _own(model, _managed_event(request, event), item[id_name])
+        delete(part, actor=request.user)
+        return HttpResponse(status=204)
+
+    def named(view, name):
+        # The id arrives under the part's own name (room_id, …), as the path spells it.
+        signature = inspect.signature(view)
+        params = [p for p in signature.parameters.values() if p.kind != p.VAR_KEYWORD]
+        params.insert(
+            2, inspect.Parameter(id_name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int)
+        )
+        view.__signature__ = signature.replace(parameters=params)
+        view.__name__ = view.__qualname__ = name
+        return view
+
+    listing.__name__ = listing.__qualname__ = f"list_{plural}"
+    adding.__name__ = adding.__qualname__ = f"add_{singular}"
+    collection, item = f"/{{event}}/{plural}", f"/{{event}}/{plural}/{{{id_name}}}"
+    changes = errors(400, 401, 403, 404, 409, 422)
+    router.get(
+        collection, response={200: list[out], **errors(401, 404, 422)}, auth=OptionalTokenAuth()
+    )(listing)
+    router.post(collection, response={201: out, **changes}, auth=TokenAuth())(adding)
+    router.patch(item, response={200: out, **changes}, auth=TokenAuth())(
+        named(updating, f"update_{singular}")
+    )
+    router.delete(item, response={204: None, **changes}, auth=TokenAuth())(
+        named(deleting, f"delete_{singular}")
+    )
 
 
-@router.post(
-    "/{event}/rooms",
-    response={201: RoomOut, **errors(400, 401, 403, 404, 409, 422)},
-    auth=TokenAuth(),
-)
-def add_room(request, event: EventSlug, payload: RoomIn):
-    found = _managed_event(request, event)
-    return Status(201, programme.do_add_room(found, actor=request.user, **payload.dict()))
+_programme_part_routes("rooms", Room, RoomOut, RoomIn, RoomPatch)
+_programme_part_routes("tracks", Track, TrackOut, TrackIn, TrackPatch)
 
 
-@router.patch(
-    "/{event}/rooms/{room_id}",
-    response={200: RoomOut, **errors(400, 401, 403, 404, 409, 422)},
-    auth=TokenAuth(),
-)
-def update_room(request, event: EventSlug, room_id: int, payload: RoomPatch):
-    room = _own(Room, _managed_event(request, event), room_id)
-    return programme.do_update_room(room, actor=request.user, **_changes(payload))
-
-
-@router.delete(
-    "/{event}/rooms/{room_id}",
-    response={204: None, **errors(400, 401, 403, 404, 409, 422)},
-    auth=TokenAuth(),
-)
-def delete_room(request, event: EventSlug, room_id: int):
-    room = _own(Room, _managed_event(request, event), room_id)
-    programme.do_delete_room(room, actor=request.user)
-    return HttpResponse(status=204)
-
-
-@router.get(
-    "/{event}/tracks",
-    response={200: list[TrackOut], **errors(401, 404, 422)},
-    auth=OptionalTokenAuth(),
-)
-def list_tracks(request, event: EventSlug):
-    return list(get_public_event(event, request.user).tracks.all())
-
-
-@router.post(
-    "/{event}/tracks",
-    response={201: TrackOut, **errors(400, 401, 403, 404, 409, 422)},
-    auth=TokenAuth(),
-)
-def add_track(request, event: EventSlug, payload: TrackIn):
-    found = _managed_event(request, event)
-    return Status(201, programme.do_add_track(found, actor=request.user, **payload.dict()))
-
-
-@router.patch(
-    "/{event}/tracks/{track_id}",
-    response={200: TrackOut, **errors(400, 401, 403, 404, 409, 422)},
-    auth=TokenAuth(),
-)
-def update_track(request, event: EventSlug, track_id: int, payload: TrackPatch):
-    track = _own(Track, _managed_event(request, event), track_id)
-    return programme.do_update_track(track, actor=request.user, **_changes(payload))
-
-
-@router.delete(
-    "/{event}/tracks/{track_id}",
-    response={204: None, **errors(400, 401, 403, 404, 409, 422)},
-    auth=TokenAuth(),
-)
-def delete_track(request, event: EventSlug, track_id: int):
-    track = _own(Track, _managed_event(request, event), track_id)
-    programme.do_delete_track(track, actor=request.user)
-    return HttpResponse(status=204)
-
-
-@router.get(
-    "/{event}/speakers",
-    response={200: list[SpeakerOut], **errors(401, 404, 422)},
-    auth=OptionalTokenAuth(),
-)
-def list_speakers(request, event: EventSlug):
-    return list(get_public_event(event, request.user).speakers.all())
-
-
-@router.post(
-    "/{event}/speakers",
-    response={201: SpeakerOut, **errors(400, 401, 403, 404, 409, 422)},
-    auth=TokenAuth(),
-)
-def add_speaker(request, event: EventSlug, payload: SpeakerIn):
-    found = _managed_event(request, event)
-    return Status(201, programme.do_add_speaker(found, actor=request.user, **payload.dict()))
-
-
+# Registered before the speaker routes, so that "copy" is never read as a speaker's id.
 @router.post(
     "/{event}/speakers/copy",
     response={201: SpeakerOut, **errors(400, 401, 403, 404, 409, 422)},
@@ -484,26 +446,7 @@ def copy_speaker(request, event: EventSlug, payload: SpeakerCopyIn):
     return Status(201, copy)
 
 
-@router.patch(
-    "/{event}/speakers/{speaker_id}",
-    response={200: SpeakerOut, **errors(400, 401, 403, 404, 409, 422)},
-    auth=TokenAuth(),
-)
-def update_speaker(request, event: EventSlug, speaker_id: int, payload: SpeakerPatch):
-    speaker = _own(Speaker, _managed_event(request, event), speaker_id)
-    fields = _changes(payload)
-    return programme.do_update_speaker(speaker, actor=request.user, **fields)
-
-
-@router.delete(
-    "/{event}/speakers/{speaker_id}",
-    response={204: None, **errors(400, 401, 403, 404, 409, 422)},
-    auth=TokenAuth(),
-)
-def delete_speaker(request, event: EventSlug, speaker_id: int):
-    speaker = _own(Speaker, _managed_event(request, event), speaker_id)
-    programme.do_delete_speaker(speaker, actor=request.user)
-    return HttpResponse(status=204)
+_programme_part_routes("speakers", Speaker, SpeakerOut, SpeakerIn, SpeakerPatch)
 
 
 # -- sessions ------------------------------------------------------------------------------------

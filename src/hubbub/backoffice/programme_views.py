@@ -105,24 +105,32 @@ def _prefill(request, event) -> dict:
 @login_required
 @manage
 def session_add(request, event):
-    form = _session_form(event, initial=_prefill(request, event))
+    def add(fields):
+        return programme.do_add_session(event, actor=request.user, **fields)
+
+    initial = _prefill(request, event)
+    return _session_page(request, event, None, initial, add, _("Added “%(title)s”."))
+
+
+def _session_page(request, event, session, initial, save, done):
+    """The form for a new (``session`` None) or an existing session. A valid POST goes to
+    ``save``, which returns the saved session; ``done`` is the message then shown."""
+    form = _session_form(event, initial=initial)
     if request.method == "POST":
         form = _session_form(event, request.POST)
         if form.is_valid():
             try:
-                session = programme.do_add_session(
-                    event, actor=request.user, **form.service_fields()
-                )
+                saved = save(form.service_fields())
             except ValidationError as exc:
                 add_service_errors(form, exc, SESSION_ERROR_FIELDS)
             else:
-                messages.success(request, _("Added “%(title)s”.") % {"title": session.title})
+                messages.success(request, done % {"title": saved.title})
                 return redirect(_grid_url(event, form.cleaned_data["day"]))
     return render_form_page(
         request,
         event,
         "backoffice/session_form.html",
-        {"form": form, "session": None},
+        {"form": form, "session": session},
         forms=[form],
     )
 
@@ -155,24 +163,13 @@ def _session_initial(session) -> dict:
 @manage
 def session_edit(request, event, session_id):
     session = _own_session(event, session_id)
-    form = _session_form(event, initial=_session_initial(session))
-    if request.method == "POST":
-        form = _session_form(event, request.POST)
-        if form.is_valid():
-            try:
-                programme.do_change_session(session, actor=request.user, **form.service_fields())
-            except ValidationError as exc:
-                add_service_errors(form, exc, SESSION_ERROR_FIELDS)
-            else:
-                messages.success(request, _("Saved “%(title)s”.") % {"title": session.title})
-                return redirect(_grid_url(event, form.cleaned_data["day"]))
-    return render_form_page(
-        request,
-        event,
-        "backoffice/session_form.html",
-        {"form": form, "session": session},
-        forms=[form],
-    )
+
+    def change(fields):
+        programme.do_change_session(session, actor=request.user, **fields)
+        return session
+
+    initial = _session_initial(session)
+    return _session_page(request, event, session, initial, change, _("Saved “%(title)s”."))
 
 
 def _session_label(session, tz) -> str:

@@ -29,20 +29,24 @@ def _base(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-class PostsFeed(Feed):
-    """Site-wide posts; subclasses narrow it to an event or a category."""
+class ScopedFeed(Feed):
+    """A feed of the whole site, linked to the blog; subclasses narrow the scope."""
 
     def get_object(self, request, *args, **kwargs):
         return Scope(base=_base(request))
+
+    def link(self, obj):
+        return obj.base + blog_url("list", obj.event)
+
+
+class PostsFeed(ScopedFeed):
+    """Site-wide posts; subclasses narrow it to an event or a category."""
 
     def title(self, obj):
         return _("hubbub blog")
 
     def description(self, obj):
         return _("Posts from the site-wide blog.")
-
-    def link(self, obj):
-        return obj.base + blog_url("list", obj.event)
 
     def posts(self, obj):
         return visible_posts(obj.event)
@@ -129,18 +133,12 @@ class CategoryAtomFeed(CategoryFeed):
     subtitle = CategoryFeed.description
 
 
-class CommentsFeed(Feed):
-    def get_object(self, request, *args, **kwargs):
-        return Scope(base=_base(request))
-
+class CommentsFeed(ScopedFeed):
     def title(self, obj):
         return _("Latest comments")
 
     def description(self, obj):
         return _("The latest published comments.")
-
-    def link(self, obj):
-        return obj.base + blog_url("list", obj.event)
 
     def comments(self, obj):
         return Comment.objects.filter(status=Comment.Status.APPROVED).exclude(event__status="draft")

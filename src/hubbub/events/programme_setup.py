@@ -58,6 +58,32 @@ def describe_session(session: Session) -> dict:
 
 
 # -- rooms ---------------------------------------------------------------------------------------
+def _change_part(part, fields, *, actor, allowed, trimmed, check=None, logged=None):
+    """Change a room's, track's or speaker's ``fields``, check, save and audit the change.
+
+    The ``trimmed`` fields lose surrounding spaces (free text is kept as written); ``check``
+    runs after the model's own validation, ``logged`` adds to the audit entry.
+    """
+    _require(actor, part.event)
+    _only(fields, allowed)
+    old_name = part.name
+    for name, value in fields.items():
+        trim = name in trimmed and isinstance(value, str)
+        setattr(part, name, value.strip() if trim else value)
+    _clean(part)
+    if check is not None:
+        check()
+    part.save()
+    _log_part("changed", part, actor=actor, old_name=old_name, **(logged() if logged else {}))
+    return part
+
+
+def _log_part(verb: str, part, *, actor, **data) -> None:
+    """Audit a room, track or speaker being added or changed; the entry names it."""
+    action = f"hubbub.{part._meta.model_name}.{verb}"
+    log_action(action, actor=actor, event=part.event, target=part, data={"name": part.name, **data})
+
+
 def _check_room_name(event, name, room=None) -> None:
     taken = Room.objects.filter(event=event, name__iexact=(name or "").strip())
     if room is not None:
@@ -81,34 +107,21 @@ def do_add_room(event: Event, *, actor, name, capacity=None, accessibility_notes
     _clean(room)
     _check_room_name(event, room.name)
     room.save()
-    log_action(
-        "hubbub.room.added",
-        actor=actor,
-        event=event,
-        target=room,
-        data={"name": room.name, "capacity": room.capacity},
-    )
+    _log_part("added", room, actor=actor, capacity=room.capacity)
     return room
 
 
 @transaction.atomic
 def do_update_room(room: Room, *, actor, **fields) -> Room:
-    _require(actor, room.event)
-    _only(fields, ROOM_FIELDS)
-    old_name = room.name
-    for name, value in fields.items():
-        setattr(room, name, value.strip() if name == "name" else value)
-    _clean(room)
-    _check_room_name(room.event, room.name, room)
-    room.save()
-    log_action(
-        "hubbub.room.changed",
+    return _change_part(
+        room,
+        fields,
         actor=actor,
-        event=room.event,
-        target=room,
-        data={"name": room.name, "old_name": old_name, "capacity": room.capacity},
+        allowed=ROOM_FIELDS,
+        trimmed=("name",),
+        check=lambda: _check_room_name(room.event, room.name, room),
+        logged=lambda: {"capacity": room.capacity},
     )
-    return room
 
 
 @transaction.atomic
@@ -132,29 +145,15 @@ def do_add_track(event: Event, *, actor, name, colour="#505a5f") -> Track:
     track = Track(event=event, name=(name or "").strip(), colour=(colour or "").lower())
     _clean(track)
     track.save()
-    log_action(
-        "hubbub.track.added", actor=actor, event=event, target=track, data={"name": track.name}
-    )
+    _log_part("added", track, actor=actor)
     return track
 
 
 @transaction.atomic
 def do_update_track(track: Track, *, actor, **fields) -> Track:
-    _require(actor, track.event)
-    _only(fields, TRACK_FIELDS)
-    old_name = track.name
-    for name, value in fields.items():
-        setattr(track, name, value.strip() if isinstance(value, str) else value)
-    _clean(track)
-    track.save()
-    log_action(
-        "hubbub.track.changed",
-        actor=actor,
-        event=track.event,
-        target=track,
-        data={"name": track.name, "old_name": old_name},
+    return _change_part(
+        track, fields, actor=actor, allowed=TRACK_FIELDS, trimmed=("name", "colour")
     )
-    return track
 
 
 @transaction.atomic
@@ -188,33 +187,15 @@ def do_add_speaker(event: Event, *, actor, name, organisation="", bio="") -> Spe
     speaker.slug = _free_slug(event, speaker.name)
     _clean(speaker)
     speaker.save()
-    log_action(
-        "hubbub.speaker.added",
-        actor=actor,
-        event=event,
-        target=speaker,
-        data={"name": speaker.name, "organisation": speaker.organisation},
-    )
+    _log_part("added", speaker, actor=actor, organisation=speaker.organisation)
     return speaker
 
 
 @transaction.atomic
 def do_update_speaker(speaker: Speaker, *, actor, **fields) -> Speaker:
-    _require(actor, speaker.event)
-    _only(fields, SPEAKER_FIELDS)
-    old_name = speaker.name
-    for name, value in fields.items():
-        setattr(speaker, name, value.strip() if name != "bio" else value)
-    _clean(speaker)
-    speaker.save()
-    log_action(
-        "hubbub.speaker.changed",
-        actor=actor,
-        event=speaker.event,
-        target=speaker,
-        data={"name": speaker.name, "old_name": old_name},
+    return _change_part(
+        speaker, fields, actor=actor, allowed=SPEAKER_FIELDS, trimmed=("name", "organisation")
     )
-    return speaker
 
 
 @transaction.atomic

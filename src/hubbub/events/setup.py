@@ -132,6 +132,11 @@ def _shown(value) -> str:
 
 
 # -- events --------------------------------------------------------------------------------------
+def _log_on_event(action: str, event: Event, *, actor, **data) -> None:
+    """Audit something done to the event itself; every such entry names the event's title."""
+    log_action(action, actor=actor, event=event, target=event, data={"title": event.title, **data})
+
+
 @transaction.atomic
 def do_create_event(
     *,
@@ -169,18 +174,14 @@ def do_create_event(
     if cleaned_logo is not None:
         event.logo.save(cleaned_logo.file.name, cleaned_logo.file, save=False)
     _save_event(event)
-    log_action(
+    _log_on_event(
         "hubbub.event.created",
+        event,
         actor=actor,
-        event=event,
-        target=event,
-        data={
-            "title": event.title,
-            "slug": event.slug,
-            "organisation": organisation.name,
-            "starts_on": event.starts_on.isoformat(),
-            "ends_on": event.ends_on.isoformat(),
-        },
+        slug=event.slug,
+        organisation=organisation.name,
+        starts_on=event.starts_on.isoformat(),
+        ends_on=event.ends_on.isoformat(),
     )
     return event
 
@@ -220,13 +221,7 @@ def do_update_event(event: Event, *, actor, logo=None, remove_logo=False, **fiel
     if logo or remove_logo:
         changes["logo"] = ["", event.logo.name if event.logo else ""]
     if changes:
-        log_action(
-            "hubbub.event.changed",
-            actor=actor,
-            event=event,
-            target=event,
-            data={"title": event.title, "changes": changes},
-        )
+        _log_on_event("hubbub.event.changed", event, actor=actor, changes=changes)
     return event
 
 
@@ -252,13 +247,7 @@ def do_set_status(event: Event, *, actor, status: str | None = None, by_dates=No
     if follow != event.status_by_dates:
         event.status_by_dates = follow
         event.save(update_fields=["status_by_dates", "updated_at"])
-        log_action(
-            "hubbub.event.status_by_dates_changed",
-            actor=actor,
-            event=event,
-            target=event,
-            data={"title": event.title, "by_dates": follow},
-        )
+        _log_on_event("hubbub.event.status_by_dates_changed", event, actor=actor, by_dates=follow)
     apply_status(event, wanted, actor=actor, now=now)
     return event
 
@@ -326,20 +315,16 @@ def do_copy_event(
     if with_programme:
         _copy_programme(result, days)
     run_copy_hooks(result)
-    log_action(
+    _log_on_event(
         "hubbub.event.copied",
+        copy,
         actor=actor,
-        event=copy,
-        target=copy,
-        data={
-            "title": copy.title,
-            "from_title": event.title,
-            "from_slug": event.slug,
-            "starts_on": copy.starts_on.isoformat(),
-            "with_programme": result.with_programme,
-            "with_team": result.with_team,
-            "sessions": len(result.sessions),
-        },
+        from_title=event.title,
+        from_slug=event.slug,
+        starts_on=copy.starts_on.isoformat(),
+        with_programme=result.with_programme,
+        with_team=result.with_team,
+        sessions=len(result.sessions),
     )
     return copy
 

@@ -5,21 +5,8 @@ docs/programme-import.md. Times are wall-clock times in the event's own time zon
 import csv
 import io
 
-from .model import (
-    PersonIn,
-    Programme,
-    Refusal,
-    RoomIn,
-    ScheduleError,
-    SessionIn,
-    TrackIn,
-    check_not_html,
-    clean_text,
-    decode_text,
-    local_instant,
-    parse_clock,
-    parse_day,
-)
+from .model import PersonIn, Programme, Refusal, RoomIn, ScheduleError, SessionIn, TrackIn
+from .values import check_not_html, clean_text, decode_text, local_instant, parse_clock, parse_day
 
 FORMAT = "csv"
 REQUIRED = ("id", "title", "date", "start", "end")

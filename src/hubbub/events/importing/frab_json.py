@@ -2,14 +2,8 @@
 
 import json
 
-from .model import (
-    PersonIn,
-    Programme,
-    Refusal,
-    RoomIn,
-    ScheduleError,
-    SessionIn,
-    TrackIn,
+from .model import PersonIn, Programme, Refusal, RoomIn, ScheduleError, SessionIn, TrackIn
+from .values import (
     check_not_html,
     clean_text,
     decode_text,

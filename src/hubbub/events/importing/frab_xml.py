@@ -8,14 +8,8 @@ files or fetch URLs) can only be made inside a DOCTYPE, and no schedule needs on
 from datetime import date, datetime, timezone
 from xml.etree import ElementTree as ET
 
-from .model import (
-    PersonIn,
-    Programme,
-    Refusal,
-    RoomIn,
-    ScheduleError,
-    SessionIn,
-    TrackIn,
+from .model import PersonIn, Programme, Refusal, RoomIn, ScheduleError, SessionIn, TrackIn
+from .values import (
     check_not_html,
     clean_text,
     frab_start,
