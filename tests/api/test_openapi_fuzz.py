@@ -35,7 +35,7 @@ schema = schemathesis.openapi.from_wsgi(
                     # Writes also check what a schema cannot say (the session belongs to
                     # the event, the file really is slides, the reply's parent exists, no
                     # NUL character): 422 naming the field is the right answer to those, too.
-                    "include-method-regex": "^(POST|PATCH)$",
+                    "include-method-regex": "^(POST|PATCH|PUT)$",
                     "checks": {
                         "positive_data_acceptance": {
                             "expected-statuses": ["2XX", 401, 403, 404, 409, 422, 429]
