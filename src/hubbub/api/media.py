@@ -68,7 +68,7 @@ def slideshow_data(request, deck: Slideshow, *, with_slides: bool = True) -> dic
 
 @router.post(
     "/{event}/slideshows",
-    response={201: SlideshowOut, 202: SlideshowOut, **errors(401, 403, 404, 413, 422)},
+    response={201: SlideshowOut, 202: SlideshowOut, **errors(401, 403, 404, 409, 413, 422)},
     auth=TokenAuth(),
     summary="Upload slides (multipart: title, file; optional session_id, speaker_id, "
     "allow_download): 201 when already rendered, 202 while rendering",

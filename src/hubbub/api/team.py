@@ -77,7 +77,7 @@ def list_team(request, event: EventSlug):
 
 @router.put(
     "/{event}/team/{username}",
-    response={200: MemberOut, **errors(401, 403, 404, 422)},
+    response={200: MemberOut, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Give a person on the team exactly these roles (e.g. reporter → moderated_reporter)",
 )
@@ -92,7 +92,7 @@ def set_roles(request, event: EventSlug, username: str, payload: RolesIn):
 
 @router.delete(
     "/{event}/team/{username}",
-    response={200: RemovedOut, **errors(401, 403, 404, 422)},
+    response={200: RemovedOut, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Remove a person from the event's team (every role they hold on it)",
 )

@@ -16,6 +16,7 @@ from hubbub.core.images import clean_photo
 from hubbub.core.permissions import Action, policy
 from hubbub.core.search import Hit, hits_from_sources
 from hubbub.core.text import plain_text, render_markdown
+from hubbub.events.lifecycle import check_not_archived
 from hubbub.events.models import Event
 from hubbub.live.models import LiveEntry
 
@@ -41,6 +42,12 @@ def require_write(user, event) -> None:
 
     if not can_write(user, event):
         raise PermissionDenied(_("Only the event's organisers and editors can write posts."))
+    check_not_archived(event)
+
+
+def can_change(user, event) -> bool:
+    """Whether pages offer writing and editing: allowed to write, and not an archive."""
+    return can_write(user, event) and not (event is not None and event.is_archive)
 
 
 # -- validation ----------------------------------------------------------------------------------

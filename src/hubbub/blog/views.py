@@ -17,11 +17,13 @@ from hubbub.comments.services import can_moderate
 from hubbub.comments.targets import describe
 from hubbub.core.eventviews import add_service_errors, render_event
 from hubbub.core.text import render_markdown
+from hubbub.events.lifecycle import EventClosed
 from hubbub.events.services import get_public_event
 
 from . import services
 from .forms import PostForm
 from .models import Category, Post, Tag
+from .urlnames import blog_url
 
 PAGE_SIZE = 10
 
@@ -49,7 +51,7 @@ def _listing(request, event, posts, heading, intro=""):
             "intro": intro,
             "months": services.archive_months(event),
             "categories": services.categories_in_use(event),
-            "can_write": services.can_write(request.user, event),
+            "can_write": services.can_change(request.user, event),
             "can_moderate": can_moderate(request.user, event),
         },
     )
@@ -115,7 +117,7 @@ def post_detail(request, slug, event=None):
         "post": post,
         "previous": previous,
         "following": following,
-        "can_write": services.can_write(request.user, event),
+        "can_write": services.can_change(request.user, event),
         **comment_views.comments_context(request, target, form),
     }
     return comment_views.finish(
@@ -126,10 +128,15 @@ def post_detail(request, slug, event=None):
 @login_required
 def write(request, slug=None, event=None):
     event = _event(request, event)
-    services.require_write(request.user, event)
-    # "Publish at" is typed in the event's own time zone.
-    with timezone.override(event.tz if event else timezone.get_current_timezone()):
-        return _write(request, slug, event)
+    try:
+        services.require_write(request.user, event)
+        # "Publish at" is typed in the event's own time zone.
+        with timezone.override(event.tz if event else timezone.get_current_timezone()):
+            return _write(request, slug, event)
+    except EventClosed as exc:
+        # An archive's posts stay readable; the writing page says why it is closed.
+        messages.error(request, str(exc))
+        return redirect(blog_url("list", event))
 
 
 def _write(request, slug, event):

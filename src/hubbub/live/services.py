@@ -11,7 +11,7 @@ from hubbub.core.audit import log_action
 from hubbub.core.images import clean_photo
 from hubbub.core.permissions import Action, policy
 from hubbub.core.text import render_markdown
-from hubbub.events.lifecycle import check_not_archived
+from hubbub.events.lifecycle import EventClosed, check_not_archived
 from hubbub.events.models import Event, Session
 
 from . import publish
@@ -145,6 +145,19 @@ def can_see_entry(user, entry: LiveEntry) -> bool:
     )
 
 
+def check_entry_changes_open(user, event: Event) -> None:
+    """Entries are changed or deleted while posting is open to ``user``: after the end only
+    organisers and editors during a wrap-up, and in an archive nobody."""
+    check_not_archived(event)
+    if not posting_open_for(user, event):
+        raise EventClosed(
+            _(
+                "This event has ended, so its updates can no longer be changed. Organisers and "
+                "editors can reopen posting for a wrap-up."
+            )
+        )
+
+
 def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
     """Change body, kind, session or pinned; each needs its own right."""
     event = entry.event
@@ -157,6 +170,7 @@ def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
         if not changes:
             return entry
     policy.require(actor, Action.EDIT_ENTRY, event, entry)
+    check_entry_changes_open(actor, event)
     needs_review = not policy.can(actor, Action.POST_ENTRY, event)
     if needs_review and entry.is_published:
         # A moderated reporter cannot change what readers already see without an editor.
@@ -258,6 +272,7 @@ def do_pin_entry(entry: LiveEntry, *, actor, pinned: bool = True) -> LiveEntry:
 def do_delete_entry(entry: LiveEntry, *, actor) -> None:
     event = entry.event
     policy.require(actor, Action.DELETE_ENTRY, event, entry)
+    check_entry_changes_open(actor, event)
     entry_id = entry.pk
     with transaction.atomic():
         log_action(

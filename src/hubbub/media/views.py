@@ -1,4 +1,4 @@
-from functools import partial
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hubbub.core.eventviews import event_view, find_event, render_event
+from hubbub.events.lifecycle import EventClosed, check_not_archived
 
 from .models import Gallery, Photo, Slideshow
 from .services import access, galleries, slideshows
@@ -22,7 +23,22 @@ def _team_event(request, event):
     event = find_event(event, request.user)
     if not access.can_manage_media(request.user, event):
         raise PermissionDenied(_("Only the event's reporting team can add slides and photos."))
+    check_not_archived(event)
     return event
+
+
+def _closed_goes_to_index(view):
+    """An archive takes no uploads or edits: say so on the media page instead of a 403."""
+
+    @wraps(view)
+    def wrapper(request, event, *args, **kwargs):
+        try:
+            return view(request, event, *args, **kwargs)
+        except EventClosed as exc:
+            messages.error(request, str(exc))
+            return redirect("media:index", event=event)
+
+    return wrapper
 
 
 def _errors(exc: ValidationError) -> dict:
@@ -35,7 +51,7 @@ def index(request, event):
     context = {
         "slideshows": slideshows.public_slideshows(event),
         "galleries": galleries.galleries_for(event),
-        "team": team,
+        "team": access.can_change_media(request.user, event),
         "in_progress": slideshows.unfinished_slideshows(event) if team else [],
     }
     return _render(request, event, "media/index.html", context)
@@ -51,7 +67,7 @@ def slideshow(request, event, slideshow_id):
     context = {
         "slideshow": deck,
         "slides": slides,
-        "team": access.can_manage_media(request.user, event),
+        "team": access.can_change_media(request.user, event),
     }
     return _render(request, event, "media/slideshow.html", context)
 
@@ -66,6 +82,7 @@ def download(request, event, slideshow_id):
 
 
 @login_required
+@_closed_goes_to_index
 def upload(request, event):
     event = _team_event(request, event)
     errors, values = {}, {}
@@ -97,6 +114,7 @@ def upload(request, event):
 
 
 @login_required
+@_closed_goes_to_index
 def manage(request, event, slideshow_id):
     event = _team_event(request, event)
     deck = slideshows.get_slideshow(event, slideshow_id, request.user)
@@ -155,7 +173,7 @@ def gallery(request, event, gallery_id):
     context = {
         "gallery": album,
         "photos": list(album.photos.all()),
-        "team": access.can_manage_media(request.user, event),
+        "team": access.can_change_media(request.user, event),
         "errors": {},
         "max_photos": settings.HUBBUB_MAX_PHOTOS_PER_UPLOAD,
     }
@@ -163,6 +181,7 @@ def gallery(request, event, gallery_id):
 
 
 @login_required
+@_closed_goes_to_index
 def gallery_new(request, event):
     event = _team_event(request, event)
     errors, values = {}, {}
@@ -213,6 +232,7 @@ def _say_added(request, count: int):
 
 
 @login_required
+@_closed_goes_to_index
 @require_POST
 def gallery_add(request, event, gallery_id):
     event = _team_event(request, event)
@@ -245,6 +265,7 @@ def _team_photo(request, event, gallery_id, photo_id):
 
 
 @login_required
+@_closed_goes_to_index
 @require_POST
 def photo_edit(request, event, gallery_id, photo_id):
     photo = _team_photo(request, event, gallery_id, photo_id)
@@ -260,6 +281,7 @@ def photo_edit(request, event, gallery_id, photo_id):
 
 
 @login_required
+@_closed_goes_to_index
 @require_POST
 def photo_live(request, event, gallery_id, photo_id):
     photo = _team_photo(request, event, gallery_id, photo_id)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from hubbub.core.audit import log_action
 from hubbub.core.permissions import Action, Role, policy
+from hubbub.events.lifecycle import check_not_archived
 
 from .models import EventRole, OrganisationRole
 from .services import check_role, display_name, do_grant_role, do_revoke_role, role_label
@@ -89,6 +90,7 @@ def _current_roles(user, event) -> set[str]:
 def check_member_roles(event, *, actor, user, roles) -> set[str]:
     """The checked set of role names, or a ValidationError naming the ``roles`` field."""
     policy.require(actor, Action.MANAGE_TEAM, event)
+    check_not_archived(event)
     if isinstance(roles, str):
         roles = [roles]
     try:
@@ -161,6 +163,7 @@ def do_remove_member(event, *, actor, user) -> list[str]:
     """Take every role ``user`` holds on ``event`` away (one audit entry). Organisation admins
     stay organisers through their organisation: that is changed on the organisation."""
     policy.require(actor, Action.MANAGE_TEAM, event)
+    check_not_archived(event)
     _check_not_locking_out(event, actor=actor, user=user, keeps_organiser=False)
     held = sorted(
         EventRole.objects.filter(user=user, event=event).values_list("role", flat=True),

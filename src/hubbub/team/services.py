@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from hubbub.core.audit import log_action
 from hubbub.core.permissions import Action, Role, policy
-from hubbub.events.lifecycle import archive_message
+from hubbub.events.lifecycle import archive_message, check_not_archived
 from hubbub.events.models import Session
 from hubbub.live import close_desk_streams, publish_private
 
@@ -159,6 +159,7 @@ def find_user(username: str):
 
 def do_update_team_settings(event, *, actor, recruitment_open: bool, role_lapse_days) -> None:
     policy.require(actor, Action.MANAGE_TEAM, event)
+    check_not_archived(event)
     try:
         days = int(role_lapse_days)
     except (TypeError, ValueError):
@@ -245,6 +246,7 @@ def do_submit_application(
 
 def _pending_application(application: Application, actor) -> None:
     policy.require(actor, Action.MANAGE_TEAM, application.event)
+    check_not_archived(application.event)
     if application.status != Application.Status.PENDING:
         raise ValidationError(
             _("This application was already %(status)s.")
@@ -396,6 +398,7 @@ def do_create_invitation(
 ) -> tuple[Invitation, str]:
     """A single-use link granting ``role`` on ``event``; the key is returned once, never kept."""
     policy.require(actor, Action.MANAGE_TEAM, event)
+    check_not_archived(event)
     checked = check_role(role)
     if checked not in INVITABLE_ROLES:
         raise ValidationError({"role": _("Invite people as reporters, editors or moderators.")})
@@ -447,6 +450,7 @@ def check_invitation(event, key: str, *, for_update: bool = False) -> Invitation
 def do_use_invitation(event, key: str, *, user) -> EventRole:
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("Sign in to accept the invitation."))
+    check_not_archived(event)
     with transaction.atomic():
         invitation = check_invitation(event, key, for_update=True)
         # A conditional update so two simultaneous uses cannot both succeed.
@@ -497,6 +501,7 @@ def coverage_sessions(event):
 def do_assign_coverage(session, *, user, actor) -> CoverageAssignment:
     event = session.event
     policy.require(actor, Action.MANAGE_TEAM, event)
+    check_not_archived(event)
     if not team_members(event).filter(pk=user.pk).exists():
         raise ValidationError({"user": _("Only people on this event's team can be assigned.")})
     assignment, created = CoverageAssignment.objects.get_or_create(
@@ -516,6 +521,7 @@ def do_assign_coverage(session, *, user, actor) -> CoverageAssignment:
 def do_unassign_coverage(session, *, user, actor) -> None:
     event = session.event
     policy.require(actor, Action.MANAGE_TEAM, event)
+    check_not_archived(event)
     deleted, _details = CoverageAssignment.objects.filter(session=session, user=user).delete()
     if deleted:
         log_action(
@@ -579,6 +585,7 @@ def desk_message_payload(message: TeamMessage) -> dict:
 
 def do_post_team_message(event, *, author, body) -> TeamMessage:
     policy.require(author, Action.USE_TEAM_DESK, event)
+    check_not_archived(event)
     body = check_team_message(body)
     with transaction.atomic():
         message = TeamMessage.objects.create(event=event, author=author, body=body)

@@ -1,5 +1,7 @@
 """Team pages: they parse input, call the team services and render."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from hubbub.core.audit import audit_kinds, describe_entries
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, policy
+from hubbub.events.lifecycle import EventClosed, archive_message
 from hubbub.events.models import Session
 
 from . import audit as team_audit
@@ -42,8 +45,24 @@ def _labelled_sessions(event):
     return sessions
 
 
+def _closed_says_so(view):
+    """An archive's team pages are read-only: a change sent anyway comes back to the page
+    with the reason, not a bare 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except EventClosed as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+
+    return wrapper
+
+
 # -- overview and settings -----------------------------------------------------------------------
 @login_required
+@_closed_says_so
 @event_view(Action.USE_TEAM_DESK, section="team")
 def overview(request, event):
     manage = policy.can(request.user, Action.MANAGE_TEAM, event)
@@ -80,6 +99,7 @@ def overview(request, event):
 
 
 @login_required
+@_closed_says_so
 @event_view(Action.MANAGE_TEAM, section="team")
 def member(request, event, user_id):
     """One person on the team: change their roles, or remove them from the event."""
@@ -146,6 +166,7 @@ def join(request, event):
 
 
 @login_required
+@_closed_says_so
 @event_view(Action.MANAGE_TEAM, section="team")
 def applications(request, event):
     if request.method == "POST":
@@ -196,6 +217,7 @@ def applications(request, event):
 
 # -- invitations ---------------------------------------------------------------------------------
 @login_required
+@_closed_says_so
 @event_view(Action.MANAGE_TEAM, section="team")
 def invitations(request, event):
     form = InvitationForm()
@@ -231,8 +253,13 @@ def invitations(request, event):
     )
 
 
+@_closed_says_so
 @event_view(section="team")
 def invitation(request, event, key):
+    if event.is_archive:
+        return render_event(
+            request, event, "team/invitation.html", {"problem": archive_message()}, status=409
+        )
     try:
         found = services.check_invitation(event, key)
     except ValidationError as exc:
@@ -272,9 +299,10 @@ def invitation(request, event, key):
 
 # -- coverage ------------------------------------------------------------------------------------
 @login_required
+@_closed_says_so
 @event_view(Action.USE_TEAM_DESK, section="team")
 def coverage(request, event):
-    manage = policy.can(request.user, Action.MANAGE_TEAM, event)
+    manage = policy.can(request.user, Action.MANAGE_TEAM, event) and not event.is_archive
     if request.method == "POST":
         policy.require(request.user, Action.MANAGE_TEAM, event)
         session = Session.objects.filter(event=event, pk=_int(request.POST.get("session"))).first()
@@ -328,6 +356,7 @@ def me(request, event):
 
 # -- desk and audit ------------------------------------------------------------------------------
 @login_required
+@_closed_says_so
 @event_view(Action.USE_TEAM_DESK, section="team")
 def desk(request, event):
     form = TeamMessageForm()

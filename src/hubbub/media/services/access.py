@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from hubbub.core.permissions import Action, policy
+from hubbub.events.lifecycle import check_not_archived
 from hubbub.events.models import Event, Session, Speaker
 
 
@@ -12,8 +13,15 @@ def can_manage_media(user, event: Event) -> bool:
 
 
 def require_manage_media(user, event: Event) -> None:
+    """Every write to slides and photos passes here: the team only, and never on an archive."""
     if not can_manage_media(user, event):
         raise PermissionDenied(_("Only the event's reporting team can add slides and photos."))
+    check_not_archived(event)
+
+
+def can_change_media(user, event: Event) -> bool:
+    """Whether pages offer the upload and edit controls."""
+    return can_manage_media(user, event) and not event.is_archive
 
 
 def megabytes(size: int) -> str:
