@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import StrictInt
 
 from hubbub.core.permissions import Action, policy
 from hubbub.events import programme_setup as programme
@@ -99,15 +100,15 @@ class EventSetupOut(Schema):
 
 class RoomIn(Schema):
     name: str
-    capacity: int | None = None
+    capacity: StrictInt | None = None
     accessibility_notes: str = ""
 
 
 class RoomPatch(Schema):
     name: str | None = None
-    capacity: int | None = None
+    capacity: StrictInt | None = None
     accessibility_notes: str | None = None
-    order: int | None = None
+    order: StrictInt | None = None
 
 
 class RoomOut(Schema):
@@ -147,7 +148,7 @@ class SpeakerPatch(Schema):
 
 
 class SpeakerCopyIn(Schema):
-    speaker_id: int
+    speaker_id: StrictInt
 
 
 class SpeakerOut(Schema):
@@ -163,10 +164,10 @@ class SessionIn(Schema):
     kind: str = Session.Kind.WORKSHOP.value
     starts_at: datetime
     ends_at: datetime
-    room_id: int | None = None
-    track_id: int | None = None
+    room_id: StrictInt | None = None
+    track_id: StrictInt | None = None
     description: str = ""
-    speaker_ids: list[int] = []
+    speaker_ids: list[StrictInt] = []
 
 
 class SessionPatch(Schema):
@@ -174,14 +175,14 @@ class SessionPatch(Schema):
     kind: str | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
-    room_id: int | None = None
-    track_id: int | None = None
+    room_id: StrictInt | None = None
+    track_id: StrictInt | None = None
     description: str | None = None
-    speaker_ids: list[int] | None = None
+    speaker_ids: list[StrictInt] | None = None
 
 
 class SwapIn(Schema):
-    other: int
+    other: StrictInt
 
 
 class SessionSetupOut(Schema):
