@@ -447,6 +447,15 @@ def check_invitation(event, key: str, *, for_update: bool = False) -> Invitation
     return invitation
 
 
+def invited_event(slug: str, key: str):
+    """The event at ``slug`` when ``key`` is an invitation link made for it, else None."""
+    found = Invitation.objects.select_related("event__organisation").filter(
+        key_hash=_hash_key(key or ""), event__slug=slug
+    )
+    invitation = found.first()
+    return invitation.event if invitation else None
+
+
 def do_use_invitation(event, key: str, *, user) -> EventRole:
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("Sign in to accept the invitation."))

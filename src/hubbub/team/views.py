@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hubbub.core.audit import audit_kinds, describe_entries
-from hubbub.core.eventviews import add_service_errors, event_view, render_event
+from hubbub.core.eventviews import add_service_errors, event_view, find_event, render_event
 from hubbub.core.permissions import Action, policy
 from hubbub.events.lifecycle import EventClosed, archive_message
 from hubbub.events.models import Session
@@ -253,6 +253,7 @@ def invitations(request, event):
     )
 
 
+<<<<<<< HEAD
 @_closed_says_so
 @event_view(section="team")
 def invitation(request, event, key):
@@ -260,6 +261,24 @@ def invitation(request, event, key):
         return render_event(
             request, event, "team/invitation.html", {"problem": archive_message()}, status=409
         )
+=======
+def invitation(request, event, key):
+    # A draft is hidden from everyone off its team, yet an invitation is how people join that
+    # team before the event is published: a link made for this event shows it. Any other key
+    # still reads as no event, so a draft's address is not confirmed to strangers.
+    try:
+        found = find_event(event, request.user)
+    except Http404:
+        found = services.invited_event(event, key)
+        if found is None:
+            raise
+    request.event_section = "team"
+    with timezone.override(found.tz):
+        return _invitation_page(request, found, key)
+
+
+def _invitation_page(request, event, key):
+>>>>>>> journey
     try:
         found = services.check_invitation(event, key)
     except ValidationError as exc:
