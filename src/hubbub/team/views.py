@@ -253,15 +253,7 @@ def invitations(request, event):
     )
 
 
-<<<<<<< HEAD
 @_closed_says_so
-@event_view(section="team")
-def invitation(request, event, key):
-    if event.is_archive:
-        return render_event(
-            request, event, "team/invitation.html", {"problem": archive_message()}, status=409
-        )
-=======
 def invitation(request, event, key):
     # A draft is hidden from everyone off its team, yet an invitation is how people join that
     # team before the event is published: a link made for this event shows it. Any other key
@@ -278,7 +270,10 @@ def invitation(request, event, key):
 
 
 def _invitation_page(request, event, key):
->>>>>>> journey
+    if event.is_archive:
+        return render_event(
+            request, event, "team/invitation.html", {"problem": archive_message()}, status=409
+        )
     try:
         found = services.check_invitation(event, key)
     except ValidationError as exc:
