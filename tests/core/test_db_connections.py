@@ -43,7 +43,10 @@ def burst(base_url: str, paths: list[str]) -> list[int | str]:
     """GET every path, CONCURRENCY at a time; the status of each, or the error's name."""
 
     async def run() -> list[int | str]:
-        limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+        # A connection per request, as a crowd of readers makes: a kept-alive connection can be
+        # closed by the server's keep-alive timer just as the client reuses it, which under a
+        # loaded machine reads as an error that no reader would see.
+        limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
 
             async def get(path: str) -> int | str:
