@@ -8,7 +8,15 @@ import pytest
 from hubbub.events.lifecycle import EventClosed, do_set_wrapup_posting
 from hubbub.events.models import Event
 from hubbub.live.models import LiveEntry
-from hubbub.live.services import do_create_entry, do_delete_entry, do_update_entry
+from hubbub.live.services import (
+    do_approve_entry,
+    do_create_entry,
+    do_delete_entry,
+    do_pin_entry,
+    do_return_entry,
+    do_update_entry,
+)
+from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +88,43 @@ def test_the_api_answers_409_to_a_reporter_editing_after_the_end(
     ended_entry.refresh_from_db()
     assert ended_entry.body == "As it happened"
     assert client.get(url).json()["body"] == "As it happened"
+
+
+def test_after_the_end_the_console_offers_the_reporter_no_edit_or_delete(
+    client, reporter, ended_entry
+):
+    event = ended_entry.event
+    client.force_login(reporter)
+    html = client.get(f"/{event.slug}/live/write").content.decode()
+    assert "As it happened" in html
+    assert f"/live/write/{ended_entry.pk}/edit" not in html
+    assert f"/live/write/{ended_entry.pk}/delete" not in html
+    response = client.get(f"/{event.slug}/live/write/{ended_entry.pk}/edit", follow=True)
+    assert response.redirect_chain[-1][0] == f"/{event.slug}/live/write"
+    assert "can no longer be changed" in response.content.decode()
+    response = client.post(f"/{event.slug}/live/write/{ended_entry.pk}/delete", follow=True)
+    assert "can no longer be changed" in response.content.decode()
+    assert LiveEntry.objects.filter(pk=ended_entry.pk).exists()
+
+
+def test_an_archive_refuses_approving_returning_and_pinning(event, editor, moderated_entry):
+    event.status = Event.Status.ARCHIVED
+    event.save()
+    moderated_entry.event = event
+    with pytest.raises(EventClosed):
+        do_approve_entry(moderated_entry, actor=editor)
+    with pytest.raises(EventClosed):
+        do_return_entry(moderated_entry, actor=editor, note="Check the name")
+    with pytest.raises(EventClosed):
+        do_pin_entry(moderated_entry, actor=editor)
+    moderated_entry.refresh_from_db()
+    assert moderated_entry.status == LiveEntry.Status.PENDING and not moderated_entry.pinned
+
+
+@pytest.fixture
+def moderated_entry(event):
+    event.status = Event.Status.LIVE
+    event.save()
+    writer = UserFactory()
+    grant(writer, event, "moderated_reporter")
+    return do_create_entry(event=event, author=writer, body="Waiting for an editor")

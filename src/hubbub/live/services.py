@@ -158,6 +158,15 @@ def check_entry_changes_open(user, event: Event) -> None:
         )
 
 
+def entry_changes_open(user, event: Event) -> bool:
+    """Whether ``user`` may change or delete entries now (see check_entry_changes_open)."""
+    try:
+        check_entry_changes_open(user, event)
+    except EventClosed:
+        return False
+    return True
+
+
 def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
     """Change body, kind, session or pinned; each needs its own right."""
     event = entry.event
@@ -205,6 +214,7 @@ def do_update_entry(entry: LiveEntry, *, actor, **changes) -> LiveEntry:
 def do_approve_entry(entry: LiveEntry, *, actor) -> LiveEntry:
     """Publish a pending entry: readers get it now, as a new entry."""
     event = entry.event
+    check_not_archived(event)
     policy.require(actor, Action.APPROVE_ENTRY, event, entry)
     if entry.is_published:
         raise ValidationError({"status": _("This update is already published.")})
@@ -229,6 +239,7 @@ def check_review_note(note) -> str:
 def do_return_entry(entry: LiveEntry, *, actor, note: str) -> LiveEntry:
     """Send a pending entry back to its reporter with a note; readers never saw it."""
     event = entry.event
+    check_not_archived(event)
     policy.require(actor, Action.APPROVE_ENTRY, event, entry)
     if entry.is_published:
         raise ValidationError({"status": _("Published updates cannot be returned.")})
@@ -246,6 +257,7 @@ def do_return_entry(entry: LiveEntry, *, actor, note: str) -> LiveEntry:
 def do_pin_entry(entry: LiveEntry, *, actor, pinned: bool = True) -> LiveEntry:
     """Pin ``entry`` to the top of the live page; one entry is pinned at a time."""
     event = entry.event
+    check_not_archived(event)
     policy.require(actor, Action.PIN_ENTRY, event, entry)
     if not entry.is_published:
         raise ValidationError({"pinned": _("Approve the update before pinning it.")})

@@ -238,7 +238,12 @@ def console(request, event):
                                 {
                                     "entry": entry,
                                     "event": event,
-                                    "can": _entry_rights(request, event, entry),
+                                    "can": _entry_rights(
+                                        request,
+                                        event,
+                                        entry,
+                                        services.entry_changes_open(request.user, event),
+                                    ),
                                 },
                                 request=request,
                             ),
@@ -275,9 +280,10 @@ def console(request, event):
     if not policy.can(request.user, Action.EDIT_ENTRY, event):
         recent = recent.filter(author=request.user)
     recent = list(recent[:30])
+    changes_open = services.entry_changes_open(request.user, event)
     for entry in recent:
         entry.event = event
-        entry.rights = _entry_rights(request, event, entry)
+        entry.rights = _entry_rights(request, event, entry, changes_open)
     can_review = policy.can(request.user, Action.APPROVE_ENTRY, event)
     return render(
         request,
@@ -313,12 +319,23 @@ def wrapup(request, event):
     return redirect("live:console", event=event.slug)
 
 
-def _entry_rights(request, event, entry) -> dict:
+def _entry_rights(request, event, entry, changes_open: bool) -> dict:
+    """What the console offers on one entry: nothing that the services would refuse."""
     return {
-        "edit": policy.can(request.user, Action.EDIT_ENTRY, event, entry),
-        "delete": policy.can(request.user, Action.DELETE_ENTRY, event, entry),
-        "pin": policy.can(request.user, Action.PIN_ENTRY, event, entry),
+        "edit": changes_open and policy.can(request.user, Action.EDIT_ENTRY, event, entry),
+        "delete": changes_open and policy.can(request.user, Action.DELETE_ENTRY, event, entry),
+        "pin": not event.is_archive and policy.can(request.user, Action.PIN_ENTRY, event, entry),
     }
+
+
+def _changes_closed(request, event):
+    """Back to the console with the reason when entries can no longer be changed, else None."""
+    try:
+        services.check_entry_changes_open(request.user, event)
+    except EventClosed as exc:
+        messages.error(request, str(exc))
+        return redirect("live:console", event=event.slug)
+    return None
 
 
 @login_required
@@ -326,6 +343,8 @@ def _entry_rights(request, event, entry) -> dict:
 def edit_entry(request, event, entry_id):
     entry = services.get_entry(event, entry_id, request.user)
     policy.require(request.user, Action.EDIT_ENTRY, event, entry)
+    if (closed := _changes_closed(request, event)) is not None:
+        return closed
     sessions = _console_sessions(event)
     allow_key_moment = policy.can(request.user, Action.MARK_KEY_MOMENT, event)
     if request.method == "POST":
@@ -369,6 +388,8 @@ def edit_entry(request, event, entry_id):
 def delete_entry(request, event, entry_id):
     entry = services.get_entry(event, entry_id, request.user)
     policy.require(request.user, Action.DELETE_ENTRY, event, entry)
+    if (closed := _changes_closed(request, event)) is not None:
+        return closed
     if request.method == "POST":
         services.do_delete_entry(entry, actor=request.user)
         messages.success(request, _("Deleted. It has gone from every reader's page."))
