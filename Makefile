@@ -29,13 +29,15 @@ $(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(BIN)/python
 	$(PIP_PROJECT)
 	touch $(VENV)/.installed $@
 
-# Re-resolve pyproject.toml's ranges to the newest versions and pin them (with hashes). The
-# runtime lock is constrained by the dev lock so both agree on every shared package.
+# Re-resolve the lock files from pyproject.toml, keeping the pinned versions that still fit
+# (`make lock UPGRADE=1` moves every package to its newest allowed release). The runtime lock is
+# constrained by the dev lock so both agree on every shared package.
 PIP_COMPILE := $(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
 	--generate-hashes --allow-unsafe --all-build-deps
+UPGRADE ?=
 lock: setup-dev
-	$(PIP_COMPILE) --upgrade --extra dev -o requirements-dev.lock pyproject.toml
-	$(PIP_COMPILE) --upgrade -c requirements-dev.lock -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) --extra dev -o requirements-dev.lock pyproject.toml
+	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) -c requirements-dev.lock -o requirements.lock pyproject.toml
 
 setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
