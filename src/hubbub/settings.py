@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "hubbub.comments",
     "hubbub.media",
     "hubbub.backoffice",
+    "hubbub.reflections",
+    "hubbub.social",
+    "hubbub.stats",
+    "hubbub.archive",
     "hubbub.api",
 ]
 

@@ -1,0 +1,1 @@
+"""Reflections and action pledges."""
