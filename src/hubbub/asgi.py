@@ -6,12 +6,13 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubbub.settings")
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
 from hubbub.core.asgi_limits import BodyLimits  # noqa: E402
-from hubbub.live.pagecache import LivePageCache  # noqa: E402
+from hubbub.core.pagecache import PageCache  # noqa: E402
 from hubbub.live.stream import STREAM_PATH, get_stream_server  # noqa: E402
 from hubbub.team import desk_stream  # noqa: E402
 
@@ -26,22 +27,17 @@ async def hubbub_application(scope, receive, send):
         if match:
             await desk_stream.handle(scope, receive, send, match["slug"])
             return
-        if LivePageCache.applies(scope):
-            await _live_page_cache().handle(scope, receive, send, django_application)
+        if _page_cache.applies(scope) and settings.HUBBUB_PAGE_CACHE_SECONDS > 0:
+            await _page_cache(scope, receive, send)
             return
         await django_application(scope, receive, send)
     elif scope["type"] == "lifespan":
         await _lifespan(receive, send)
 
 
-_page_cache: LivePageCache | None = None
-
-
-def _live_page_cache() -> LivePageCache:
-    global _page_cache
-    if _page_cache is None:
-        _page_cache = LivePageCache(get_stream_server())
-    return _page_cache
+# Public pages, the same for every reader who is not signed in, answered from copies kept by
+# content version (core/pagecache.py).
+_page_cache = PageCache(django_application)
 
 
 async def _lifespan(receive, send):

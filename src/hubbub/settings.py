@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "hubbub.core.middleware.SameOriginCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hubbub.core.context_processors.site",
+                "hubbub.core.context_processors.shared_page",
             ],
         },
     }
@@ -337,6 +338,9 @@ TASKS = {
 
 # Live events: memory:// (one process) or redis://host:port/db (several processes or nodes).
 HUBBUB_BROKER = os.environ.get("HUBBUB_BROKER", "memory://")
+# Longest life, in seconds, of a cached public page whose content versions have not moved
+# (for what changes with the clock alone, such as "on now"); 0 turns the page cache off.
+HUBBUB_PAGE_CACHE_SECONDS = float(os.environ.get("HUBBUB_PAGE_CACHE_SECONDS", "10"))
 # How many recent stream messages each process keeps in memory for reconnecting readers.
 HUBBUB_STREAM_MEMORY_LOG = int(os.environ.get("HUBBUB_STREAM_MEMORY_LOG", "500"))
 # How far back (in stream messages) a reconnecting reader can be caught up from the database.

@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from . import pageversion
         from .admin_audit import connect
 
         connect()
+        pageversion.connect()

@@ -1,3 +1,5 @@
+from django.middleware.csrf import CsrfViewMiddleware
+
 from . import http
 
 
@@ -51,3 +53,34 @@ class ContentSecurityPolicyMiddleware:
                 frame_ancestors="*" if embeddable else "'self'"
             )
         return response
+
+
+class SameOriginCsrfMiddleware(CsrfViewMiddleware):
+    """Django's CSRF check, which also accepts a form the browser says it sent from one of
+    this site's own pages, without a token (docs/security.md, "Forms on cached pages").
+
+    Public pages are cached whole and shared by every reader, so their forms cannot carry a
+    per-browser token. Browsers say where a request comes from in headers no page script can
+    set: ``Sec-Fetch-Site`` (every current browser) and ``Origin`` (sent with every POST). A
+    request that says ``Sec-Fetch-Site: same-origin``, or has no ``Sec-Fetch-Site`` but an
+    ``Origin`` that is this site, came from this site's own pages; anything else (another site,
+    a sibling subdomain, no headers at all) still needs the token, as before."""
+
+    def process_view(self, request, callback, callback_args, callback_kwargs):
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+            and not getattr(request, "csrf_processing_done", False)
+            and not getattr(callback, "csrf_exempt", False)
+            and self._sent_from_this_site(request)
+        ):
+            return self._accept(request)
+        return super().process_view(request, callback, callback_args, callback_kwargs)
+
+    def _sent_from_this_site(self, request) -> bool:
+        fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
+        origin = request.META.get("HTTP_ORIGIN")
+        if origin is not None and (origin == "null" or not self._origin_verified(request)):
+            return False
+        if fetch_site is not None:
+            return fetch_site == "same-origin"
+        return origin is not None

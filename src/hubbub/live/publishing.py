@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 
+from hubbub.core import pageversion
 from hubbub.events.models import Event
 
 from .broker import (
@@ -35,6 +36,8 @@ KEEP_MESSAGES = 5000
 # Messages whose type starts with this go only to the team desk stream; the public stream's
 # server routes them away before any public hub sees them.
 PRIVATE_PREFIX = "desk."
+# Like counts: they change no page copy (the page corrects its counts on load).
+LIKE_PREFIX = "like."
 
 
 def encode_payload(payload: dict) -> str:
@@ -61,6 +64,10 @@ def publish(event: Event, type: str, payload: dict, *, subject: str = "") -> int
         event.stream_seq = seq
         message = StreamMessageData(event_id=event.pk, seq=seq, type=type, data=data)
         transaction.on_commit(lambda: _send(message))
+        if not type.startswith(LIKE_PREFIX):
+            # What a public page shows has changed (a like changes only a count, which the
+            # page corrects on load, so its copies stay).
+            pageversion.bump(event.pk)
     return seq
 
 

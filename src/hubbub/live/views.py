@@ -26,7 +26,6 @@ from .extensions import attach_entry_extras, home_room
 from .forms import EntryForm
 from .lifecycle import posting_open_for
 from .models import LiveEntry
-from .pagecache import EVENT_HEADER, SEQ_HEADER
 
 PAGE_SIZE = 50
 KEY_MOMENTS_SHOWN = 20
@@ -120,16 +119,13 @@ def reader_page(request, event):
     if shared:
         cached_page = cache.get(page_key)
         if cached_page is not None:
-            response = HttpResponse(cached_page)
-            _mark_shared(request, response, event)
-            return response
+            return HttpResponse(cached_page)
     context = _reader_context(request, event)
     context["structured_data"] = _live_blog_json_ld(request, event, context)
     context["embed_snippet"] = _embed_snippet(request, event)
     response = render(request, "live/page.html", context)
     if shared:
         cache.set(page_key, response.content, 300)
-        _mark_shared(request, response, event)
     return response
 
 
@@ -143,23 +139,11 @@ def _sees_shared_page(request) -> bool:
     )
 
 
-def _mark_shared(request, response, event) -> None:
-    """Tell the page cache in front of Django that every anonymous reader may get this copy.
-
-    That cache answers only cookie-less requests, so only their responses carry the marks."""
-    if request.COOKIES:
-        return
-    response[EVENT_HEADER.decode()] = str(event.pk)
-    response[SEQ_HEADER.decode()] = str(event.stream_seq)
-
-
 @xframe_options_exempt
 @event_view(section="live")
 def embed_page(request, event):
     response = render(request, "live/embed.html", _reader_context(request, event))
     response.embeddable = True  # the CSP middleware allows any site to frame this page
-    if _sees_shared_page(request):
-        _mark_shared(request, response, event)
     return response
 
 

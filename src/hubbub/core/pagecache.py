@@ -1,0 +1,316 @@
+"""Whole public pages, answered in front of Django from copies keyed by content version.
+
+Every public page is the same for every reader who is not signed in: Django renders it once as
+a stranger would see it (the request's cookies and credentials are left out, so no personal
+data can get into it), and later GETs of the same page are answered here, without a thread hop
+or a database query, for as long as the versions the copy was rendered at are current
+(``core/pageversion.py``: every write that changes a public page moves them). A copy also
+expires after ``HUBBUB_PAGE_CACHE_SECONDS``, for what changes with the clock alone ("on now",
+a scheduled post coming out).
+
+Who gets copies: any GET without a session or flash-message cookie (or another cookie an app
+registers as personal with ``register_personal_cookie``) and without credentials. Commenters
+and likers carry a visitor cookie and still get copies; signed-in people get pages Django
+renders for them, with their own controls.
+
+What is cached: answers of 200 to a path outside the private areas (``PRIVATE_PATHS``) that set
+no cookie. A page that sets one (a page with a comment form gives the browser its visitor
+cookie) is rendered for each reader by Django, and remembered as such for a while so it is not
+rendered twice. The key is (scheme, host, path, the allowed query parameters, language, the
+versions): unknown query parameters are dropped before Django sees them, so a page cached for
+``?x=1`` is exactly the page without it, and a query string over ``MAX_QUERY_BYTES`` gets 414.
+
+Copies carry an ``ETag`` (a hash of the body) and ``Last-Modified``, ``Cache-Control: public,
+max-age=0, must-revalidate`` (a browser or proxy may keep the copy but asks each time; the
+answer is then a 304 without a body); ``If-None-Match`` is compared token by token, so a
+malformed one simply gets the page.
+"""
+
+import asyncio
+import hashlib
+import logging
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from email.utils import formatdate
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+
+from . import pageversion
+
+log = logging.getLogger(__name__)
+
+# Paths never answered from a copy: personal, writing, or not pages.
+PRIVATE_PATHS = re.compile(
+    r"^/(admin|accounts|api|manage|media|static|search|healthz|me|feeds)(/|$)"
+    r"|^/[^/]+/(manage|team|comments|feed)(/|$)"
+    r"|^/[^/]+/live/(write|review|stream|console|entries)"
+    r"|^/blog/(comments|write)(/|$)|^/[^/]+/blog/(write|[^/]+/edit)(/|$)"
+    r"|/(edit|delete|new|upload|preview|console|projector|download|add)/?$"
+)
+SLUG = re.compile(r"^/([-a-zA-Z0-9_]{1,80})/")
+SITE_PATHS = re.compile(r"^/($|blog/)")
+# Query parameters the public pages read; anything else is dropped before Django sees it.
+ALLOWED_PARAMS = frozenset({"order", "session", "before", "after", "page", "day"})
+MAX_PARAM_BYTES = 64
+MAX_QUERY_BYTES = 2048
+MAX_PAGES = 2000
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+SLUG_SECONDS = 30.0
+INTERNAL_HEADER = b"x-hubbub-"
+
+_personal_cookies: set[str] = {"messages"}
+
+
+def register_personal_cookie(name: str) -> None:
+    """A request carrying cookie ``name`` gets its page from Django, never from a copy."""
+    _personal_cookies.add(name)
+
+
+@dataclass(slots=True)
+class Page:
+    versions: tuple
+    event_id: int | None
+    headers: list
+    body: bytes
+    etag: bytes
+    expires: float
+
+
+def _header(scope, name: bytes) -> bytes:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return b""
+
+
+def _cookies(scope) -> dict[str, str]:
+    found = {}
+    for key, value in scope["headers"]:
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                name, _, content = part.strip().partition("=")
+                if name:
+                    found.setdefault(name, content)
+    return found
+
+
+def resolve_language(scope, cookies: dict[str, str]) -> str:
+    """The language Django's LocaleMiddleware would choose: the language cookie, then the
+    first supported Accept-Language, then the default."""
+    supported = [code.lower() for code, _name in settings.LANGUAGES]
+    wanted = cookies.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
+    if wanted in supported:
+        return wanted
+    accept = _header(scope, b"accept-language").decode("latin-1")[:400].lower()
+    for item in accept.split(","):
+        code = item.split(";")[0].strip()
+        if not code:
+            continue
+        for candidate in supported:
+            if candidate == code or candidate.split("-")[0] == code.split("-")[0]:
+                return candidate
+    return settings.LANGUAGE_CODE.lower()
+
+
+def clean_query(raw: bytes) -> bytes:
+    """The allowed parameters, first value of each, in a fixed order."""
+    kept: dict[str, str] = {}
+    for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=False):
+        if name in ALLOWED_PARAMS and name not in kept and len(value) <= MAX_PARAM_BYTES:
+            kept[name] = value
+    return urlencode(sorted(kept.items())).encode()
+
+
+def etag_matches(header: bytes, etag: bytes) -> bool:
+    if not header or len(header) > 4096:
+        return False
+    for token in header.split(b","):
+        token = token.strip()
+        if token.startswith(b"W/"):
+            token = token[2:]
+        if token == etag or token == b"*":
+            return True
+    return False
+
+
+class PageCache:
+    def __init__(self, app):
+        self.app = app
+        self.pages: OrderedDict[tuple, Page] = OrderedDict()
+        self.personal: dict[tuple, float] = {}  # pages that set cookies: Django for everyone
+        self.slugs: dict[str, tuple[int | None, float]] = {}
+
+    @staticmethod
+    def applies(scope) -> bool:
+        if scope["method"] != "GET" or PRIVATE_PATHS.search(scope["path"]):
+            return False
+        if not (SITE_PATHS.match(scope["path"]) or SLUG.match(scope["path"])):
+            return False
+        if _header(scope, b"authorization"):
+            return False
+        cookies = _cookies(scope)
+        return not any(
+            name in cookies for name in (settings.SESSION_COOKIE_NAME, *_personal_cookies)
+        )
+
+    async def __call__(self, scope, receive, send) -> None:
+        if len(scope["query_string"]) > MAX_QUERY_BYTES:
+            await _plain(send, 414, b"That address is too long.")
+            return
+        cookies = _cookies(scope)
+        query = clean_query(scope["query_string"])
+        language = resolve_language(scope, cookies)
+        forwarded = _header(scope, b"x-forwarded-proto")
+        key = (
+            scope.get("scheme", "http"),
+            forwarded,
+            _header(scope, b"host"),
+            scope["path"],
+            query,
+            language,
+        )
+        now = time.monotonic()
+        if self.personal.get(key, 0) > now:
+            await self.app(scope, receive, send)
+            return
+        event_id = None
+        slug_match = SLUG.match(scope["path"])
+        if slug_match and not SITE_PATHS.match(scope["path"]):
+            event_id = await self._event_id(slug_match[1], now)
+            if event_id is None:  # no such event: Django says so
+                await self.app(scope, receive, send)
+                return
+        try:
+            versions = await pageversion.acurrent(event_id)
+        except Exception:
+            log.warning("page versions unavailable; rendering without the cache", exc_info=True)
+            await self.app(scope, receive, send)
+            return
+        page = self.pages.get(key)
+        if page is not None and page.versions == versions and page.expires > now:
+            await self._answer(scope, send, page)
+            return
+        await self._render(scope, receive, send, key, query, language, event_id, versions)
+
+    async def _event_id(self, slug: str, now: float) -> int | None:
+        known = self.slugs.get(slug)
+        if known is not None and known[1] > now:
+            return known[0]
+        from asgiref.sync import sync_to_async
+
+        event_id = await sync_to_async(_slug_lookup)(slug)
+        if len(self.slugs) > MAX_PAGES:
+            self.slugs.clear()
+        self.slugs[slug] = (event_id, now + SLUG_SECONDS)
+        return event_id
+
+    async def _answer(self, scope, send, page: Page) -> None:
+        if etag_matches(_header(scope, b"if-none-match"), page.etag):
+            headers = [(n, v) for n, v in page.headers if n in _KEPT_ON_304]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": page.headers})
+        await send({"type": "http.response.body", "body": page.body})
+
+    async def _render(self, scope, receive, send, key, query, language, event_id, versions):
+        """Render the page as a stranger would see it; keep it if every reader may have it."""
+        stranger = {
+            **scope,
+            "query_string": query,
+            "headers": [(n, v) for n, v in scope["headers"] if n not in _PERSONAL_REQUEST_HEADERS]
+            + [(b"accept-language", language.encode())],
+            "hubbub.shared": True,
+        }
+        status, headers, body = await _capture(self.app, stranger)
+        shareable = (
+            status == 200
+            and not any(n == b"set-cookie" for n, _v in headers)
+            and len(body) <= MAX_PAGE_BYTES
+        )
+        if not shareable:
+            if status == 200 and any(n == b"set-cookie" for n, _v in headers):
+                self.personal[key] = time.monotonic() + _ttl()
+                if len(self.personal) > MAX_PAGES:
+                    self.personal.clear()
+            if _cookies(scope) or query != scope["query_string"]:
+                # Rendered for a stranger, not for this reader: Django answers them itself.
+                await self.app(scope, receive, send)
+                return
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
+        headers = [
+            (n, v)
+            for n, v in headers
+            if n not in (b"cache-control", b"etag", b"last-modified", b"expires")
+        ] + [
+            (b"etag", etag),
+            (b"last-modified", formatdate(usegmt=True).encode()),
+            (b"cache-control", b"public, max-age=0, must-revalidate"),
+        ]
+        page = Page(versions, event_id, headers, body, etag, time.monotonic() + _ttl())
+        self.pages[key] = page
+        self.pages.move_to_end(key)
+        while len(self.pages) > MAX_PAGES:
+            self.pages.popitem(last=False)
+        await self._answer(scope, send, page)
+
+
+_PERSONAL_REQUEST_HEADERS = frozenset(
+    {b"cookie", b"authorization", b"if-none-match", b"if-modified-since", b"accept-language"}
+)
+_KEPT_ON_304 = frozenset({b"etag", b"cache-control", b"last-modified", b"vary"})
+
+
+def _ttl() -> float:
+    return float(settings.HUBBUB_PAGE_CACHE_SECONDS)
+
+
+def _slug_lookup(slug: str) -> int | None:
+    from django.db import close_old_connections
+
+    try:
+        return pageversion.event_id_for_slug(slug)
+    finally:
+        close_old_connections()
+
+
+async def _capture(app, scope) -> tuple[int, list, bytes]:
+    """Run ``app`` for a GET and collect its answer (internal marks taken off)."""
+    start: dict = {}
+    chunks: list[bytes] = []
+    sent = False
+    never = asyncio.get_running_loop().create_future()
+
+    async def receive():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        return await never  # Django listens for a disconnect that never comes
+
+    async def collect(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, collect)
+    headers = [(n, v) for n, v in start.get("headers", []) if not n.startswith(INTERNAL_HEADER)]
+    return start.get("status", 500), headers, b"".join(chunks)
+
+
+async def _plain(send, status: int, text: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": text})
