@@ -301,7 +301,9 @@ async def _capture(app, scope) -> tuple[int, list, bytes]:
             chunks.append(message.get("body", b""))
 
     await app(scope, receive, collect)
-    headers = [(n, v) for n, v in start.get("headers", []) if not n.startswith(INTERNAL_HEADER)]
+    # Header names in lower case (Django sends "Set-Cookie"), without the internal marks.
+    headers = [(bytes(n).lower(), v) for n, v in start.get("headers", [])]
+    headers = [(n, v) for n, v in headers if not n.startswith(INTERNAL_HEADER)]
     return start.get("status", 500), headers, b"".join(chunks)
 
 

@@ -1,0 +1,320 @@
+"""Public pages from copies kept by content version: the same page for every reader who is not
+signed in, a new copy on the request after any write that changes it, and nothing personal in
+a copy."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.utils import timezone
+
+from hubbub.asgi import django_application
+from hubbub.blog.models import Post
+from hubbub.comments.models import Comment
+from hubbub.comments.services import do_like, do_moderate
+from hubbub.comments.targets import describe
+from hubbub.core import pageversion
+from hubbub.core.pagecache import PageCache
+from hubbub.core.permissions import Role
+from hubbub.events.programme_setup import do_change_session
+from hubbub.events.setup import do_update_event
+from hubbub.live import publish
+from hubbub.live.models import LiveEntry
+from hubbub.live.services import (
+    do_create_entry,
+    do_delete_entry,
+    do_pin_entry,
+    do_update_entry,
+)
+from hubbub.media.models import Gallery
+from tests.factories import EventFactory, SessionFactory, SpeakerFactory, UserFactory, grant
+
+PASSWORD = "correct horse battery staple"
+
+
+class Front:
+    """The ASGI front as `hubbub serve` runs it, counting the pages Django renders."""
+
+    def __init__(self):
+        self.rendered = 0
+        self.cache = PageCache(self._django)
+
+    async def _django(self, scope, receive, send):
+        self.rendered += 1
+        await django_application(scope, receive, send)
+
+    def get(self, path, *, cookie="", headers=()):
+        path, _, query = path.partition("?")
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8000),
+            "headers": [(b"host", b"127.0.0.1"), *headers]
+            + ([(b"cookie", cookie.encode())] if cookie else []),
+        }
+        app = self.cache if PageCache.applies(scope) else self._django
+        return asyncio.run(_call(app, scope))
+
+
+class Answer:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.text = body.decode()
+
+
+async def _call(app, scope):
+    start, chunks = {}, []
+    requested = False
+
+    async def receive():
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+        else:
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    headers = {}
+    for name, value in start["headers"]:
+        headers.setdefault(name.decode().lower(), value.decode())
+    return Answer(start["status"], headers, b"".join(chunks))
+
+
+@pytest.fixture
+def front(transactional_db):
+    pageversion.reset_store()
+    return Front()
+
+
+@pytest.fixture
+def live_event(transactional_db):
+    today = timezone.localdate()
+    return EventFactory(status="live", starts_on=today, ends_on=today + timedelta(days=1))
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+# -- one copy for everyone ------------------------------------------------------------------------
+def test_public_page_is_rendered_once_for_readers_with_and_without_cookies(front, live_event):
+    first = front.get(f"/{live_event.slug}/")
+    second = front.get(f"/{live_event.slug}/", cookie="hubbub_visitor=abc; csrftoken=x" * 1)
+    third = front.get(f"/{live_event.slug}/")
+    assert first.status == second.status == third.status == 200
+    assert first.text == second.text == third.text
+    assert front.rendered == 1
+    assert first.headers["etag"] == third.headers["etag"]
+    assert "public" in first.headers["cache-control"]
+    assert "set-cookie" not in second.headers
+
+
+def test_copy_answers_if_none_match_with_304_and_a_malformed_one_with_the_page(front, live_event):
+    etag = front.get(f"/{live_event.slug}/").headers["etag"]
+    same = front.get(f"/{live_event.slug}/", headers=[(b"if-none-match", etag.encode())])
+    assert same.status == 304 and same.text == ""
+    for junk in (b'"nonsense', b",,,", b"W/", b"\x00\xff" * 3000):
+        answer = front.get(f"/{live_event.slug}/", headers=[(b"if-none-match", junk)])
+        assert answer.status == 200 and live_event.title in answer.text
+
+
+def test_unknown_and_huge_query_strings_never_get_a_wrong_page(front, live_event):
+    plain = front.get(f"/{live_event.slug}/live/")
+    odd = front.get(f"/{live_event.slug}/live/?utm_source=x&order=sideways&zzz=" + "y" * 500)
+    assert odd.status == 200 and odd.text == plain.text
+    oldest = front.get(f"/{live_event.slug}/live/?order=oldest")
+    assert oldest.status == 200
+    assert front.get(f"/{live_event.slug}/live/?" + "a=1&" * 2000).status == 414
+    assert front.get(f"/{live_event.slug}/live/").text == plain.text
+
+
+def test_signed_in_people_each_see_only_their_own_name(front, live_event):
+    ada, bob = UserFactory(username="ada"), UserFactory(username="bob")
+    for user in (ada, bob):
+        user.set_password(PASSWORD)
+        user.save()
+    page = f"/{live_event.slug}/programme/"
+    stranger = front.get(page)
+    as_ada = front.get(page, cookie=_session_cookie(ada))
+    as_bob = front.get(page, cookie=_session_cookie(bob))
+    again = front.get(page, cookie="hubbub_visitor=abc")
+    assert "Signed in as ada" in as_ada.text and "bob" not in as_ada.text
+    assert "Signed in as bob" in as_bob.text and "ada" not in as_bob.text
+    for shared in (stranger, again):
+        assert "Signed in as" not in shared.text
+    assert "public" not in as_ada.headers.get("cache-control", "")
+
+
+def test_copies_carry_no_csrf_token_and_set_no_cookie(front, live_event):
+    slug = live_event.slug
+    for path in ("/", f"/{slug}/", f"/{slug}/live/", f"/{slug}/unconference/",
+                 f"/{slug}/programme/"):  # fmt: skip
+        answer = front.get(path, cookie="csrftoken=abcdefghijklmnopqrstuvwxyz012345")
+        assert answer.status in (200, 404), path
+        assert "csrfmiddlewaretoken" not in answer.text, path
+        assert "set-cookie" not in answer.headers, path
+
+
+def test_page_that_sets_a_cookie_is_rendered_for_each_reader(front, live_event):
+    """A blog post with open comments gives each new reader a visitor cookie of their own."""
+    author = UserFactory()
+    Post.objects.create(event=live_event, title="Day one", slug="day-one", author=author,
+                        body="Hello", status=Post.Status.PUBLISHED)  # fmt: skip
+    page = f"/{live_event.slug}/blog/day-one/"
+    one, two = front.get(page), front.get(page)
+    assert one.status == two.status == 200
+    assert "set-cookie" in one.headers and "set-cookie" in two.headers
+    assert one.headers["set-cookie"] != two.headers["set-cookie"]
+    returning = front.get(page, cookie="hubbub_visitor=abc")
+    assert returning.status == 200 and "etag" not in returning.headers
+
+
+# -- every write that changes a page shows on the next request ------------------------------------
+def _reporter(event):
+    user = UserFactory()
+    grant(user, event, Role.EDITOR)
+    return user
+
+
+def test_entry_post_edit_pin_and_delete_show_on_the_next_request(front, live_event):
+    page = f"/{live_event.slug}/live/"
+    editor = _reporter(live_event)
+    front.get(page)
+    entry = do_create_entry(event=live_event, author=editor, body="Coffee is served")
+    assert "Coffee is served" in front.get(page).text
+    entry = do_update_entry(entry, actor=editor, body="Lunch is served")
+    assert "Lunch is served" in front.get(page).text
+    before = front.get(page).text
+    do_pin_entry(LiveEntry.objects.get(pk=entry.pk), actor=editor)
+    assert front.get(page).text != before
+    do_delete_entry(LiveEntry.objects.get(pk=entry.pk), actor=editor)
+    assert "Lunch is served" not in front.get(page).text
+
+
+def test_programme_and_speaker_changes_show_on_the_next_request(front, live_event):
+    session = SessionFactory(event=live_event, title="Opening plenary")
+    organiser = UserFactory()
+    grant(organiser, live_event, Role.ORGANISER)
+    page = f"/{live_event.slug}/programme/"
+    assert "Opening plenary" in front.get(page).text
+    do_change_session(session, actor=organiser, title="Welcome and plenary")
+    assert "Welcome and plenary" in front.get(page).text
+    speaker = SpeakerFactory(event=live_event, name="Dr Amara Okafor")
+    session_page = front.get(session.get_absolute_url())
+    assert session_page.status == 200 and "Dr Amara Okafor" not in session_page.text
+    session.speakers.add(speaker)  # a many-to-many change
+    assert "Dr Amara Okafor" in front.get(session.get_absolute_url()).text
+
+
+def test_event_settings_change_event_pages_and_the_index(front, live_event):
+    organiser = UserFactory()
+    grant(organiser, live_event, Role.ORGANISER)
+    front.get("/")
+    front.get(f"/{live_event.slug}/")
+    do_update_event(live_event, actor=organiser, title="All Change 2031")
+    assert "All Change 2031" in front.get(f"/{live_event.slug}/").text
+    assert "All Change 2031" in front.get("/").text
+
+
+def test_blog_posts_published_and_edited_show_on_the_next_request(front, live_event):
+    author = UserFactory()
+    listing = f"/{live_event.slug}/blog/"
+    front.get(listing)
+    front.get("/blog/")
+    post = Post.objects.create(event=live_event, title="What we learnt", slug="what",
+                               author=author, body="x", status=Post.Status.PUBLISHED)  # fmt: skip
+    assert "What we learnt" in front.get(listing).text
+    post.title = "What we will do"
+    post.save()
+    assert "What we will do" in front.get(listing).text
+    Post.objects.create(event=None, title="Site news", slug="news", author=author, body="x",
+                        status=Post.Status.PUBLISHED)  # fmt: skip
+    assert "Site news" in front.get("/blog/").text
+
+
+def test_galleries_and_their_photos_move_the_event_version(front, live_event):
+    page = f"/{live_event.slug}/slides/"
+    front.get(page)
+    gallery = Gallery.objects.create(event=live_event, title="Day one photos")
+    assert "Day one photos" in front.get(page).text
+    # A photo reaches its event through its gallery.
+    from hubbub.media.models import Photo
+
+    assert pageversion.keys_for(Photo(gallery=gallery)) == {live_event.pk}
+
+
+def test_unconference_rows_reach_their_event(live_event):
+    from hubbub.unconf.models import Pitch, Slot, Unconference
+
+    unconference = Unconference.objects.create(event=live_event)
+    assert pageversion.keys_for(Slot(unconference=unconference)) == {live_event.pk}
+    assert pageversion.keys_for(Pitch(unconference=unconference)) == {live_event.pk}
+
+
+def test_comment_approval_moves_the_event_version(live_event):
+    moderator = UserFactory()
+    grant(moderator, live_event, Role.MODERATOR)
+    post = Post.objects.create(event=live_event, title="Post", slug="p", author=moderator,
+                               body="x", status=Post.Status.PUBLISHED)  # fmt: skip
+    target = describe(post)
+    comment = Comment.objects.create(
+        event=live_event, content_type=ContentType.objects.get_for_model(Post), object_id=post.pk,
+        author_name="Sam", author_email="sam@example.org", body="Great",
+        status=Comment.Status.PENDING,
+    )  # fmt: skip
+    before = pageversion.current(live_event.pk)
+    do_moderate(Comment.objects.filter(pk=comment.pk), actor=moderator, action="approve",
+                event=live_event)  # fmt: skip
+    assert pageversion.current(live_event.pk) != before
+    assert target.obj == post
+
+
+def test_likes_do_not_move_the_version(live_event):
+    editor = _reporter(live_event)
+    entry = do_create_entry(event=live_event, author=editor, body="Coffee")
+    before = pageversion.current(live_event.pk)
+    do_like(describe(entry), reader_key="reader-1", liked=True)
+    publish(live_event, "like.updated", {"target": "entry-1", "count": 1})
+    assert pageversion.current(live_event.pk) == before
+
+
+# -- forms on shared pages: accepted by their origin ----------------------------------------------
+@pytest.mark.parametrize(
+    ("headers", "accepted"),
+    [
+        ({"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}, True),
+        ({"Origin": "http://testserver"}, True),
+        ({"Sec-Fetch-Site": "same-origin"}, True),
+        ({"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, False),
+        ({"Origin": "http://testserver", "Sec-Fetch-Site": "same-site"}, False),
+        ({"Origin": "null"}, False),
+        ({"Sec-Fetch-Site": "cross-site"}, False),
+        ({}, False),
+    ],
+)
+def test_form_without_token_is_accepted_only_from_this_site(db, headers, accepted):
+    user = UserFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post("/accounts/logout/", headers=headers)
+    assert (response.status_code == 302) is accepted, response.status_code
+    assert (response.status_code == 403) is not accepted
