@@ -318,3 +318,28 @@ def test_form_without_token_is_accepted_only_from_this_site(db, headers, accepte
     response = client.post("/accounts/logout/", headers=headers)
     assert (response.status_code == 302) is accepted, response.status_code
     assert (response.status_code == 403) is not accepted
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        (b"Cache-Control", b"max-age=0, no-cache, no-store, must-revalidate, private"),
+        (b"Cache-Control", b"private"),
+        (b"Vary", b"Accept, Cookie"),
+        (b"Set-Cookie", b"reader=1; Path=/"),
+    ],
+)
+def test_answers_a_view_marks_personal_are_never_shared(header):
+    rendered = []
+
+    async def view(scope, receive, send):
+        rendered.append(scope)
+        await send({"type": "http.response.start", "status": 200, "headers": [header]})
+        await send({"type": "http.response.body", "body": f"page {len(rendered)}".encode()})
+
+    pageversion.reset_store()
+    front = Front()
+    front.cache = PageCache(view)
+    first, second = front.get("/"), front.get("/")
+    assert (first.text, second.text) == ("page 1", "page 2")
+    assert "etag" not in first.headers

@@ -226,11 +226,7 @@ class PageCache:
             "hubbub.shared": True,
         }
         status, headers, body = await _capture(self.app, stranger)
-        shareable = (
-            status == 200
-            and not any(n == b"set-cookie" for n, _v in headers)
-            and len(body) <= MAX_PAGE_BYTES
-        )
+        shareable = status == 200 and len(body) <= MAX_PAGE_BYTES and _shareable(headers)
         if not shareable:
             if status == 200 and any(n == b"set-cookie" for n, _v in headers):
                 self.personal[key] = time.monotonic() + _ttl()
@@ -261,6 +257,24 @@ class PageCache:
         await self._answer(scope, send, page)
 
 
+def _shareable(headers) -> bool:
+    """No cookie set, not marked private or uncacheable by the view, and varying by nothing
+    beyond what the key holds."""
+    for name, value in headers:
+        if name == b"set-cookie":
+            return False
+        if name == b"cache-control" and _NOT_SHARED.search(value.lower()):
+            return False
+        if name == b"vary":
+            varies = {v.strip() for v in value.lower().split(b",")}
+            if not varies <= _VARY_KEYED:
+                return False
+    return True
+
+
+_NOT_SHARED = re.compile(rb"private|no-store")
+# The key holds the language; cookies are left out of the render; encodings are not applied.
+_VARY_KEYED = frozenset({b"", b"cookie", b"accept-language", b"accept-encoding"})
 _PERSONAL_REQUEST_HEADERS = frozenset(
     {b"cookie", b"authorization", b"if-none-match", b"if-modified-since", b"accept-language"}
 )
