@@ -1,5 +1,15 @@
 from django.conf import settings
+from django.utils import translation
+
+
+def html_lang(code: str) -> str:
+    """A Django language code as a BCP 47 tag for ``<html lang>``: en-gb → en-GB, cy → cy."""
+    language, _sep, region = code.partition("-")
+    return f"{language}-{region.upper()}" if region else language
 
 
 def site(request):
-    return {"site_name": settings.HUBBUB_SITE_NAME}
+    return {
+        "site_name": settings.HUBBUB_SITE_NAME,
+        "html_lang": html_lang(translation.get_language()),
+    }

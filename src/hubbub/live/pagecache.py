@@ -11,6 +11,10 @@ same moment readers on the stream see the change.
 import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
+
+from django.http import HttpRequest
+from django.utils import translation
 
 # Internal headers with which the live views mark a response that every anonymous reader shares.
 EVENT_HEADER = b"x-hubbub-event-id"
@@ -44,7 +48,8 @@ class LivePageCache:
 
     async def handle(self, scope, receive, send, app) -> None:
         host = next((v for n, v in scope["headers"] if n == b"host"), b"")
-        key = (scope["path"], scope["query_string"], host)
+        language = _language(next((v for n, v in scope["headers"] if n == b"accept-language"), b""))
+        key = (scope["path"], scope["query_string"], host, language)
         page = self.pages.get(key)
         if page is not None and page.expires > time.monotonic():
             hub = self.server.hubs.get(page.event_id)
@@ -99,3 +104,12 @@ class LivePageCache:
         self.pages[key] = CachedPage(
             event_id, seq, headers, b"".join(chunks), time.monotonic() + TTL_SECONDS
         )
+
+
+@lru_cache(maxsize=256)
+def _language(accept_language: bytes) -> str:
+    """The interface language Django picks for a cookie-less request with this header, so a
+    copy is only shared between readers who would be shown the same language."""
+    request = HttpRequest()
+    request.META["HTTP_ACCEPT_LANGUAGE"] = accept_language[:500].decode("latin-1")
+    return translation.get_language_from_request(request)
