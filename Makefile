@@ -52,7 +52,8 @@ $(MO_STAMP): $(PO_FILES) | $(VENV)/.installed
 	mkdir -p $(dir $@) && touch $@
 
 # Add the strings marked since the last run to every app's .po files (new ones untranslated,
-# changed ones marked fuzzy); translate them, then `make setup` compiles them.
+# changed ones marked fuzzy, gone ones dropped); translate them, then `make setup` compiles
+# them. The creation date is left out so that only real changes show in a diff.
 messages: $(VENV)/.installed
 	@set -e; for dir in src/hubbub/*/; do \
 	  app=$$(basename $$dir); \
@@ -63,6 +64,7 @@ messages: $(VENV)/.installed
 	  echo "$$app"; \
 	  (cd $$dir && HUBBUB_VAR_DIR=$(CURDIR)/var HUBBUB_LOCALE_DIR= $(CURDIR)/$(BIN)/hubbub makemessages \
 	    $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) --add-location=file --ignore='migrations/*' --ignore='tests/*'); \
+	  find $$dir/locale -name '*.po' -exec sed -i '/^"POT-Creation-Date: /d' {} +; \
 	  rmdir $$dir/locale 2>/dev/null || true; \
 	done
 
