@@ -72,8 +72,8 @@ def test_language_cookie_wins_over_the_browser(client):
 def switcher_links(response) -> dict[str, str]:
     nav = re.search(r'<nav class="language-switcher".*?</nav>', page(response), re.S).group(0)
     return {
-        lang: href.replace("&amp;", "&")
-        for href, lang in re.findall(r'<a href="([^"]+)" lang="([^"]+)"', nav)
+        name: href.replace("&amp;", "&")
+        for href, name in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)
     }
 
 
@@ -82,7 +82,7 @@ def test_switcher_on_every_kind_of_page_offers_the_other_language(client):
     event = EventFactory(slug="switching")
     for path in ("/", f"/{event.slug}/", f"/{event.slug}/programme/", "/no-such-page/"):
         response = client.get(path)
-        assert set(switcher_links(response)) == {"cy"}, path
+        assert set(switcher_links(response)) == {"Cymraeg"}, path
         assert 'aria-current="true">English</span>' in page(response), path
 
 
@@ -90,7 +90,7 @@ def test_switcher_on_every_kind_of_page_offers_the_other_language(client):
 def test_switcher_keeps_the_visitor_on_the_same_page_and_remembers(client):
     event = EventFactory(slug="keep-me-here")
     path = f"/{event.slug}/programme/?day=2030-06-10"
-    link = switcher_links(client.get(path))["cy"]
+    link = switcher_links(client.get(path))["Cymraeg"]
     assert parse_qs(urlparse(link).query)["next"] == [path]
 
     response = client.get(link)
@@ -100,7 +100,8 @@ def test_switcher_keeps_the_visitor_on_the_same_page_and_remembers(client):
 
     # Remembered: later pages, any of them, stay in Welsh; and back again.
     assert html_lang(client.get("/")) == "cy"
-    back = switcher_links(client.get(path))["en-gb"]
+    # Each language is named in its own words, whichever language the page is in.
+    back = switcher_links(client.get(path))["English"]
     assert client.get(back)["Location"] == path
     assert html_lang(client.get("/")) == "en-GB"
 

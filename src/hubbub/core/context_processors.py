@@ -12,4 +12,9 @@ def site(request):
     return {
         "site_name": settings.HUBBUB_SITE_NAME,
         "html_lang": html_lang(translation.get_language()),
+        # For the language switcher: each language named in its own words, never translated.
+        "interface_languages": [
+            {"code": code, "name": name, "lang": html_lang(code)}
+            for code, name in settings.LANGUAGES
+        ],
     }
