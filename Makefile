@@ -39,7 +39,8 @@ lock: setup-dev
 	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) --extra dev -o requirements-dev.lock pyproject.toml
 	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) -c requirements-dev.lock -o requirements.lock pyproject.toml
 
-# Translations: each app keeps src/hubbub/<app>/locale/cy/LC_MESSAGES/django.po in git; the
+# Translations: each app keeps src/hubbub/<app>/locale/cy/LC_MESSAGES/django.po (and
+# djangojs.po for the wording of its scripts) in git; the
 # compiled .mo files are built here, after the project is installed, whenever a .po changes.
 PO_FILES := $(shell find src/hubbub -path '*/locale/*' -name '*.po' 2>/dev/null)
 MO_STAMP := var/.messages-compiled
@@ -64,6 +65,10 @@ messages: $(VENV)/.installed
 	  echo "$$app"; \
 	  (cd $$dir && HUBBUB_VAR_DIR=$(CURDIR)/var HUBBUB_LOCALE_DIR= $(CURDIR)/$(BIN)/hubbub makemessages \
 	    $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) --add-location=file --ignore='migrations/*' --ignore='tests/*'); \
+	  if find $$dir/static -name '*.js' -not -path '*/vendor/*' 2>/dev/null | grep -q .; then \
+	    (cd $$dir && HUBBUB_VAR_DIR=$(CURDIR)/var HUBBUB_LOCALE_DIR= $(CURDIR)/$(BIN)/hubbub makemessages \
+	      -d djangojs $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) --add-location=file --ignore='*/vendor/*'); \
+	  fi; \
 	  find $$dir/locale -name '*.po' -exec sed -i '/^"POT-Creation-Date: /d' {} +; \
 	  rmdir $$dir/locale 2>/dev/null || true; \
 	done

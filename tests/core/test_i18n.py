@@ -213,7 +213,7 @@ def test_every_app_with_strings_has_a_welsh_catalogue():
     assert set(PUBLIC_APPS) <= apps
 
 
-@pytest.mark.parametrize("po", catalogue_files(), ids=lambda p: p.parts[-5])
+@pytest.mark.parametrize("po", catalogue_files(), ids=lambda p: f"{p.parts[-5]}-{p.stem}")
 def test_no_welsh_translation_is_blank_or_fuzzy(po):
     missing = [
         e["msgid"] for e in po_entries(po) if e["msgid"] and (not all(e["msgstr"]) or e["fuzzy"])
@@ -253,3 +253,53 @@ def test_a_string_without_a_translation_falls_back_to_english():
         )
         # …while the catalogue is really in use.
         assert translation.gettext("Sign in") == "Mewngofnodi"
+
+
+# -- scripts -------------------------------------------------------------------------------------
+def test_scripts_get_their_wording_in_the_page_language(client):
+    response = client.get("/i18n/catalogue/cy.json")
+    assert response.status_code == 200
+    catalogue = response.json()["catalog"]
+    assert catalogue["Live: new updates appear automatically."] == (
+        "Yn fyw: mae diweddariadau newydd yn ymddangos yn awtomatig."
+    )
+    assert catalogue["%(n)s new update"][1] == "%(n)s ddiweddariad newydd"
+    # The URL names the language, so a shared cache can keep one copy of each.
+    assert "public" in response["Cache-Control"]
+    english = client.get("/i18n/catalogue/en-gb.json", HTTP_COOKIE="django_language=cy")
+    assert "Live: new updates appear automatically." not in english.json()["catalog"]
+
+
+def test_scripts_ask_in_vain_for_a_language_the_site_does_not_offer(client):
+    assert client.get("/i18n/catalogue/fr.json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "po", sorted(SRC.glob("*/locale/cy/LC_MESSAGES/djangojs.po")), ids=lambda p: p.parts[-5]
+)
+def test_every_script_string_has_a_welsh_translation(po, tmp_path, monkeypatch):
+    """What the scripts ask for now, against the Welsh catalogue they are given."""
+    app = po.parts[-5]
+    shutil.copytree(SRC / app / "static", tmp_path / "static")
+    (tmp_path / "locale").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(settings, "LOCALE_PATHS", [])
+    call_command("makemessages", locale=["cy"], domain="djangojs", verbosity=0)
+    wanted = {e["msgid"] for e in po_entries(tmp_path / "locale/cy/LC_MESSAGES/djangojs.po")}
+    translated = {e["msgid"] for e in po_entries(po) if all(e["msgstr"]) and not e["fuzzy"]}
+    assert wanted - {""} <= translated, sorted(wanted - translated - {""})
+
+
+@pytest.mark.django_db
+def test_sign_in_and_sign_up_pages_are_in_welsh_too(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    sign_in = page(client.get("/accounts/login/"))
+    assert html_lang_of(sign_in) == "cy"
+    assert "Cyfrinair" in sign_in
+    assert "Cofio fi" in sign_in
+    sign_up = page(client.get("/accounts/signup/"))
+    assert "Cyfrinair (eto)" in sign_up
+
+
+def html_lang_of(text: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', text).group(1)

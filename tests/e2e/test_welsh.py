@@ -64,3 +64,22 @@ def test_switcher_changes_language_in_place_and_is_remembered(demo_server, brows
         assert page.locator("html").get_attribute("lang") == "en-GB"
     finally:
         context.close()
+
+
+def test_live_page_scripts_speak_the_page_language(start_server, browser):
+    from playwright.sync_api import expect
+
+    from tests.factories import EventFactory
+
+    call_command("compilemessages", locale=["cy"], ignore_patterns=[".venv", "var"], verbosity=0)
+    event = EventFactory(status="live", slug="yn-fyw")
+    server = start_server()
+    context = browser.new_context(locale="cy")
+    try:
+        page = context.new_page()
+        page.goto(f"{server.base_url}/{event.slug}/live/")
+        expect(page.locator("#live-status")).to_have_text(
+            "Yn fyw: mae diweddariadau newydd yn ymddangos yn awtomatig."
+        )
+    finally:
+        context.close()

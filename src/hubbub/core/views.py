@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import JSONCatalog
 from django.views.static import serve
 
 
@@ -51,3 +54,17 @@ def set_language(request):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
     return response
+
+
+_js_catalogue = JSONCatalog.as_view(domain="djangojs")
+
+
+@cache_control(public=True, max_age=3600)
+@require_http_methods(["GET"])
+def js_catalogue(request, language):
+    """The scripts' wording in ``language`` (core/static/hubbub/i18n.js fetches it)."""
+    code = language.lower()
+    if code not in dict(settings.LANGUAGES):
+        return JsonResponse({"detail": "No such language."}, status=404)
+    with translation.override(code):
+        return _js_catalogue(request)
