@@ -303,3 +303,13 @@ def test_sign_in_and_sign_up_pages_are_in_welsh_too(client):
 
 def html_lang_of(text: str) -> str:
     return re.search(r'<html lang="([^"]+)"', text).group(1)
+
+
+def test_error_page_speaks_the_visitors_language(rf):
+    from hubbub.core.views import server_error
+
+    with translation.override("cy"):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert html_lang(response) == "cy"
+    assert "Aeth rhywbeth o’i le" in page(response)
