@@ -8,7 +8,7 @@ PORT ?= 8000
 # when it cannot be reached.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hubbub
 
-.PHONY: run test setup setup-dev lock chromium lint format migrate demo serve worker clean
+.PHONY: run test setup setup-dev lock chromium lint format migrate demo serve worker clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,39 @@ lock: setup-dev
 	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) --extra dev -o requirements-dev.lock pyproject.toml
 	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) -c requirements-dev.lock -o requirements.lock pyproject.toml
 
-setup: $(VENV)/.installed
-setup-dev: $(VENV)/.installed-dev
+# Translations: each app keeps src/hubbub/<app>/locale/cy/LC_MESSAGES/django.po (and
+# djangojs.po for the wording of its scripts) in git; the
+# compiled .mo files are built here, after the project is installed, whenever a .po changes.
+PO_FILES := $(shell find src/hubbub -path '*/locale/*' -name '*.po' 2>/dev/null)
+MO_STAMP := var/.messages-compiled
+MESSAGE_LANGUAGES ?= cy
+setup: $(VENV)/.installed $(MO_STAMP)
+setup-dev: $(VENV)/.installed-dev $(MO_STAMP)
+
+$(MO_STAMP): $(PO_FILES) | $(VENV)/.installed
+	$(BIN)/hubbub compilemessages --ignore=.venv --ignore=var --ignore=.git --ignore=node_modules
+	mkdir -p $(dir $@) && touch $@
+
+# Add the strings marked since the last run to every app's .po files (new ones untranslated,
+# changed ones marked fuzzy, gone ones dropped); translate them, then `make setup` compiles
+# them. The creation date is left out so that only real changes show in a diff.
+messages: $(VENV)/.installed
+	@set -e; for dir in src/hubbub/*/; do \
+	  app=$$(basename $$dir); \
+	  [ -f $$dir/apps.py ] || continue; \
+	  if ! grep -rqsE --include='*.py' --include='*.html' --include='*.txt' \
+	    'gettext|translate|_\(' $$dir; then continue; fi; \
+	  mkdir -p $$dir/locale; \
+	  echo "$$app"; \
+	  (cd $$dir && HUBBUB_VAR_DIR=$(CURDIR)/var HUBBUB_LOCALE_DIR= $(CURDIR)/$(BIN)/hubbub makemessages \
+	    $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) --add-location=file --ignore='migrations/*' --ignore='tests/*'); \
+	  if find $$dir/static -name '*.js' -not -path '*/vendor/*' 2>/dev/null | grep -q .; then \
+	    (cd $$dir && HUBBUB_VAR_DIR=$(CURDIR)/var HUBBUB_LOCALE_DIR= $(CURDIR)/$(BIN)/hubbub makemessages \
+	      -d djangojs $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) --add-location=file --ignore='*/vendor/*'); \
+	  fi; \
+	  find $$dir/locale -name '*.po' -exec sed -i '/^"POT-Creation-Date: /d' {} +; \
+	  rmdir $$dir/locale 2>/dev/null || true; \
+	done
 
 migrate: setup
 	$(BIN)/hubbub migrate --noinput

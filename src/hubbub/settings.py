@@ -206,7 +206,17 @@ ACCOUNT_FORMS = {
 SOCIALACCOUNT_PROVIDERS: dict = {}
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English (UK)")]
+# Each language named in its own words: the switcher shows these as they are.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# Each app's own locale/ is found by Django; HUBBUB_LOCALE_DIR holds a body's own wording
+# (<dir>/cy/LC_MESSAGES/django.po), which wins over the shipped translations; then the Welsh
+# for django-allauth's pages (src/hubbub/locale/).
+LOCALE_PATHS = [
+    *[Path(path) for path in [os.environ.get("HUBBUB_LOCALE_DIR", "")] if path],
+    PACKAGE_DIR / "locale",
+]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

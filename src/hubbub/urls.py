@@ -5,7 +5,7 @@ from hubbub.api.urls import api
 from hubbub.blog import views as blog_views
 from hubbub.blog.feed_urls import event_urlpatterns as event_feed_urls
 from hubbub.comments import views as comments_views
-from hubbub.core.views import media_file
+from hubbub.core.views import js_catalogue, media_file, set_language
 from hubbub.health import healthz
 
 admin.site.site_header = "hubbub back office"
@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # User uploads; production deployments may serve MEDIA_ROOT from nginx or object storage.
     path("media/<path:path>", media_file),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/catalogue/<str:language>.json", js_catalogue, name="js_catalogue"),
     path("search/", blog_views.search, name="search"),
     path("me/unsubscribe/<str:token>/", comments_views.unsubscribe, name="unsubscribe"),
     path("feeds/", include("hubbub.blog.feed_urls")),

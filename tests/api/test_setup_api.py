@@ -117,6 +117,18 @@ def test_patch_changes_fields_and_status(client, admin_token):
     assert bad.status_code == 422 and error_fields(bad) == ["status"]
 
 
+def test_event_says_its_content_is_bilingual_when_created_or_changed(client, admin_token):
+    created = send(client, "post", "/api/v1/events", {**EVENT, "bilingual": True}, admin_token)
+    assert created.status_code == 201 and created.json()["bilingual"] is True
+    changed = send(
+        client, "patch", f"/api/v1/events/{EVENT['slug']}", {"bilingual": False}, admin_token
+    )
+    assert changed.status_code == 200 and changed.json()["bilingual"] is False
+    assert Event.objects.get(slug=EVENT["slug"]).bilingual is False
+    entry = AuditEntry.objects.filter(action="hubbub.event.changed").latest("id")
+    assert entry.data["changes"]["bilingual"] == ["True", "False"]
+
+
 def test_reporter_cannot_patch_and_reads_still_work(client, event, reporter, token_for):
     response = send(
         client, "patch", f"/api/v1/events/{event.slug}", {"title": "Mine"}, token_for(reporter)

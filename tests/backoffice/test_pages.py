@@ -134,6 +134,20 @@ def test_a_file_that_is_not_an_image_is_refused_as_logo(admin_client, their_even
     assert not their_event.logo and their_event.title == "Westbrook 2031"
 
 
+def test_organiser_marks_the_event_content_bilingual_in_its_settings(admin_client, their_event):
+    data = {**CREATE, "slug": their_event.slug, "starts_on": "2031-03-10", "ends_on": "2031-03-11"}
+    page = admin_client.get(f"/{their_event.slug}/manage/settings").content.decode()
+    assert 'name="bilingual"' in page
+    url = f"/{their_event.slug}/manage/settings"
+    response = admin_client.post(url, {**data, "bilingual": "on"})
+    assert response.status_code == 302
+    their_event.refresh_from_db()
+    assert their_event.bilingual is True
+    admin_client.post(url, data)
+    their_event.refresh_from_db()
+    assert their_event.bilingual is False
+
+
 # -- one event -----------------------------------------------------------------------------------
 def test_dashboard_is_for_organisers_only(client, event, organiser, reporter):
     client.force_login(reporter)

@@ -100,3 +100,15 @@ def test_anonymous_reader_with_other_cookies_sees_each_new_entry(
     ).raise_for_status()
 
     assert "Tea in the atrium" in reader.get(page).text
+
+
+def test_live_page_copy_is_kept_per_language(live_event, start_server):
+    event, _reporter = live_event
+    server = start_server()
+    page = f"{server.base_url}/{event.slug}/live/"
+    english = [httpx.get(page, headers={"Accept-Language": "en-GB,en;q=0.9"}) for _ in range(2)]
+    welsh = [httpx.get(page, headers={"Accept-Language": "cy,en;q=0.5"}) for _ in range(2)]
+    assert all('<html lang="en-GB">' in r.text for r in english)
+    assert all('<html lang="cy">' in r.text and "Blog byw" in r.text for r in welsh)
+    # A browser that names no language the site offers gets the English copy.
+    assert '<html lang="en-GB">' in httpx.get(page, headers={"Accept-Language": "fr"}).text

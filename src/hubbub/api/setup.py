@@ -54,6 +54,8 @@ class EventIn(Schema):
     venue_address: str = ""
     summary: str = ""
     brand_colour: str = "#1d70b8"
+    # The event's own content is written in English and Welsh.
+    bilingual: bool = False
 
 
 class EventPatch(Schema):
@@ -66,6 +68,7 @@ class EventPatch(Schema):
     venue_address: str | None = None
     summary: str | None = None
     brand_colour: str | None = None
+    bilingual: bool | None = None
     status: str | None = None
     # Go live and end by the dates (in the event's time zone); a status set by hand against the
     # dates switches it off.
@@ -91,6 +94,7 @@ class EventSetupOut(Schema):
     venue_address: str
     summary: str
     brand_colour: str
+    bilingual: bool
     status: str
     status_by_dates: bool
     # The status in effect now: the stored one, or what the dates say when it follows them.
@@ -211,6 +215,7 @@ def event_data(event: Event) -> dict:
         "venue_address": event.venue_address,
         "summary": event.summary,
         "brand_colour": event.brand_colour,
+        "bilingual": event.bilingual,
         "status": event.status,
         "status_by_dates": event.status_by_dates,
         "phase": event.phase,
@@ -303,6 +308,7 @@ def create_event(request, payload: EventIn):
             venue_address=payload.venue_address,
             summary=payload.summary,
             brand_colour=payload.brand_colour,
+            bilingual=payload.bilingual,
         )
     except ValidationError as exc:
         raise _renamed(exc, EVENT_FIELD_NAMES) from None

@@ -54,6 +54,13 @@ class EventFieldsForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
     )
+    bilingual = forms.BooleanField(
+        label=_("The event's content is in English and Welsh"),
+        required=False,
+        help_text=_(
+            "Readers see a note that updates, posts and the programme come in both languages."
+        ),
+    )
     logo = forms.FileField(
         label=_("Logo (optional)"),
         required=False,

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -175,7 +175,7 @@ def session_edit(request, event, session_id):
 def _session_label(session, tz) -> str:
     local = timezone.localtime(session.starts_at, tz)
     room = f" · {session.room.name}" if session.room else ""
-    return f"{local:%a %d %b %H:%M}{room} — {session.title}"
+    return f"{dateformat.format(local, 'D j M H:i')}{room} — {session.title}"
 
 
 @login_required

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.http import Http404
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 
@@ -128,7 +128,7 @@ def entry_target(entry) -> Target:
         obj=entry,
         event=event,
         title=_("Update at %(time)s")
-        % {"time": timezone.localtime(entry.created_at, event.tz).strftime("%H:%M, %d %B %Y")},
+        % {"time": dateformat.format(timezone.localtime(entry.created_at, event.tz), "H:i, j F Y")},
         url=entry.get_absolute_url(),
         author=entry.author,
         visible=event.is_public and getattr(entry, "is_published", True),

@@ -1,8 +1,23 @@
 from django.conf import settings
+from django.utils import translation
+
+
+def html_lang(code: str) -> str:
+    """A Django language code as a BCP 47 tag for ``<html lang>``: en-gb → en-GB, cy → cy."""
+    language, _sep, region = code.partition("-")
+    return f"{language}-{region.upper()}" if region else language
 
 
 def site(request):
-    return {"site_name": settings.HUBBUB_SITE_NAME}
+    return {
+        "site_name": settings.HUBBUB_SITE_NAME,
+        "html_lang": html_lang(translation.get_language()),
+        # For the language switcher: each language named in its own words, never translated.
+        "interface_languages": [
+            {"code": code, "name": name, "lang": html_lang(code)}
+            for code, name in settings.LANGUAGES
+        ],
+    }
 
 
 def shared_page(request):

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .checks import check_session, find_overlaps
@@ -256,7 +256,9 @@ class SessionAdmin(EventTimeMixin, EventTimeHelpMixin, admin.ModelAdmin):
 
     @admin.display(description=_("starts (event time)"), ordering="starts_at")
     def local_start(self, session):
-        return timezone.localtime(session.starts_at, session.event.tz).strftime("%d %b %Y %H:%M")
+        return dateformat.format(
+            timezone.localtime(session.starts_at, session.event.tz), "j M Y H:i"
+        )
 
     def zone_for_request(self, request, object_id):
         # The event chosen in the form when there is one, else the session's saved event.

@@ -27,6 +27,7 @@ RESERVED_SLUGS = frozenset(
         "me",
         "manage",
         "blog",
+        "i18n",
     }
 )
 
@@ -142,6 +143,12 @@ class Event(models.Model):
         _("brand colour"), max_length=7, default="#1d70b8", validators=[hex_colour]
     )
     logo = models.ImageField(_("logo"), upload_to="events/logos/", blank=True)
+    # Content stays in the language it was written in; this tells readers to expect both.
+    bilingual = models.BooleanField(
+        _("content in English and Welsh"),
+        default=False,
+        help_text=_("The event's own updates, posts and programme are written in both languages."),
+    )
     # The number of the last message sent on this event's live stream (SSE id:). It also keys
     # the render cache of the live page: any visible change moves it on.
     stream_seq = models.BigIntegerField(default=0, editable=False)

@@ -33,6 +33,7 @@ EVENT_FIELDS = (
     "venue_address",
     "summary",
     "brand_colour",
+    "bilingual",
 )
 # The brand colour is the background of white text (buttons, the event's header).
 MIN_CONTRAST_WITH_WHITE = 4.5
@@ -152,6 +153,7 @@ def do_create_event(
     summary="",
     brand_colour="#1d70b8",
     logo=None,
+    bilingual=False,
 ) -> Event:
     """A new draft event of ``organisation``; only its team sees it until it is published."""
     policy.require_in_organisation(actor, Action.CREATE_EVENT, organisation)
@@ -166,6 +168,7 @@ def do_create_event(
         venue_address=(venue_address or "").strip(),
         summary=summary or "",
         brand_colour=(brand_colour or "").strip().lower(),
+        bilingual=bool(bilingual),
         status=Event.Status.DRAFT,
         # New events go live and end by their dates until the organiser says otherwise.
         status_by_dates=True,
@@ -282,6 +285,7 @@ def do_copy_event(
         venue_address=event.venue_address,
         summary=event.summary,
         brand_colour=event.brand_colour,
+        bilingual=event.bilingual,
         logo=event.logo.name if event.logo else "",
         status=Event.Status.DRAFT,
     )

@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
@@ -45,7 +45,10 @@ def _params_key(request) -> str:
 def _reader_context(request, event) -> dict:
     """Everything the entries area needs; rendered HTML is cached per stream position."""
     order, session_filter, cursor = _reader_params(request)
-    key = f"live:{event.pk}:{event.stream_seq}:{order}:{session_filter}:{cursor}"
+    key = (
+        f"live:{event.pk}:{event.stream_seq}:{order}:{session_filter}:{cursor}"
+        f":{translation.get_language()}"
+    )
     cached = cache.get(key)
     if cached is None:
         cached = _render_entries_area(request, event, order, session_filter, cursor)
@@ -114,7 +117,7 @@ def reader_page(request, event):
     shared = _sees_shared_page(request)
     page_key = (
         f"live:page:{event.pk}:{event.stream_seq}:{event.phase}:{request.get_host()}"
-        f":{_params_key(request)}"
+        f":{_params_key(request)}:{translation.get_language()}"
     )
     if shared:
         cached_page = cache.get(page_key)

@@ -107,12 +107,13 @@ def _room_label(room) -> str:
 
 
 def _session_label(event, session) -> str:
-    from django.utils import timezone
+    from django.utils import dateformat, timezone
 
     starts = timezone.localtime(session.starts_at, event.tz)
     ends = timezone.localtime(session.ends_at, event.tz)
     where = f", {session.room.name}" if session.room else ""
-    return f"{starts:%a %d %b %H:%M}–{ends:%H:%M}{where}: {session.title}"
+    # Day and month names in the language of the page.
+    return f"{dateformat.format(starts, 'D j M H:i')}–{ends:%H:%M}{where}: {session.title}"
 
 
 class SlotForm(forms.Form):

@@ -1,4 +1,6 @@
 // Likes without a page reload; the forms work the same without JavaScript.
+
+import { gettext, interpolate, ngettext } from "../hubbub/i18n.js";
 for (const form of document.querySelectorAll("form[data-like-form]")) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -21,9 +23,12 @@ for (const form of document.querySelectorAll("form[data-like-form]")) {
       }
       if (!response.ok || data.confirm) throw new Error(data.detail || "");
       const count = form.querySelector(".like-count");
-      count.textContent = data.count === 1 ? "1 person likes this" : `${data.count} people like this`;
+      count.textContent = interpolate(
+        ngettext("%(n)s person likes this", "%(n)s people like this", data.count),
+        { n: data.count },
+      );
       liked.value = data.liked ? "0" : "1";
-      button.textContent = data.liked ? "Unlike" : "Like";
+      button.textContent = data.liked ? gettext("Unlike") : gettext("Like");
       button.setAttribute("aria-pressed", String(data.liked));
     } catch {
       form.submit();
@@ -40,7 +45,10 @@ if (streamed && "EventSource" in window) {
   source.addEventListener("like.updated", (message) => {
     const like = JSON.parse(message.data);
     for (const count of document.querySelectorAll(`[data-like-count="${like.target}"]`)) {
-      count.textContent = like.count === 1 ? "1 person likes this" : `${like.count} people like this`;
+      count.textContent = interpolate(
+        ngettext("%(n)s person likes this", "%(n)s people like this", like.count),
+        { n: like.count },
+      );
     }
   });
   source.addEventListener("comment.approved", (message) => {

@@ -2,6 +2,8 @@
 // Drafts are kept on the device until the server confirms; each post carries a token so a
 // retry after a lost answer is stored once.
 
+import { gettext, interpolate } from "../hubbub/i18n.js";
+
 const form = document.querySelector("form[data-console]");
 if (form && window.fetch) {
   enhance(form);
@@ -21,19 +23,19 @@ function enhance(form) {
   if (!token.value) token.value = newToken();
   if (!body.value && localStorage.getItem(draftKey)) {
     body.value = localStorage.getItem(draftKey);
-    status.textContent = "Your unsent draft was restored.";
+    status.textContent = gettext("Your unsent draft was restored.");
   }
   body.addEventListener("input", () => localStorage.setItem(draftKey, body.value));
 
   form.addEventListener("submit", async (submitEvent) => {
     submitEvent.preventDefault();
     if (!body.value.trim()) {
-      status.textContent = "Error: write something first, the update is empty.";
+      status.textContent = gettext("Error: write something first, the update is empty.");
       body.focus();
       return;
     }
     button.disabled = true;
-    status.textContent = "Posting…";
+    status.textContent = gettext("Posting…");
     const data = new FormData(form);
     try {
       const response = await postWithRetry(form.action || window.location.href, data);
@@ -48,16 +50,19 @@ function enhance(form) {
         token.value = newToken();
         status.textContent =
           result.entry.status === "pending"
-            ? "Sent for review. Readers see it once an editor approves it."
-            : "Posted. Readers can see it now.";
+            ? gettext("Sent for review. Readers see it once an editor approves it.")
+            : gettext("Posted. Readers can see it now.");
         body.focus();
       } else {
         const messages = (result.errors || []).map((error) => error.message).join(" ");
-        status.textContent = `Error: ${messages || result.detail || "the update was not posted."}`;
+        status.textContent = interpolate(gettext("Error: %(reason)s"), {
+          reason: messages || result.detail || gettext("the update was not posted."),
+        });
       }
     } catch {
-      status.textContent =
-        "Error: no connection. Your draft is kept on this phone; press Post update to try again.";
+      status.textContent = gettext(
+        "Error: no connection. Your draft is kept on this phone; press Post update to try again.",
+      );
     } finally {
       button.disabled = false;
     }

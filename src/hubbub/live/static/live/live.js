@@ -1,6 +1,8 @@
 // Live updates on the reader page and in embeds, over Server-Sent Events.
 // Without JavaScript (or EventSource) the page still shows everything on reload.
 
+import { gettext, interpolate, ngettext } from "../hubbub/i18n.js";
+
 const root = document.querySelector("[data-live-stream]");
 if (root && "EventSource" in window) {
   startLive(root);
@@ -24,18 +26,18 @@ function startLive(root) {
 
   source.addEventListener("open", () => {
     status.textContent = ended
-      ? "This event has ended: no more updates are expected."
-      : "Live: new updates appear automatically.";
+      ? gettext("This event has ended: no more updates are expected.")
+      : gettext("Live: new updates appear automatically.");
   });
   // The organiser ended the event (or its dates did): say so without a reload.
   source.addEventListener("event.ended", () => {
     ended = true;
     const endedNotice = document.getElementById("event-ended");
     if (endedNotice) endedNotice.hidden = false;
-    status.textContent = "This event has ended: no more updates are expected.";
+    status.textContent = gettext("This event has ended: no more updates are expected.");
   });
   source.addEventListener("error", () => {
-    status.textContent = "Connection lost. Reconnecting…";
+    status.textContent = gettext("Connection lost. Reconnecting…");
   });
   source.addEventListener("entry.created", (message) => onCreated(JSON.parse(message.data)));
   source.addEventListener("entry.updated", (message) => onUpdated(JSON.parse(message.data)));
@@ -53,7 +55,10 @@ function startLive(root) {
   source.addEventListener("like.updated", (message) => {
     const like = JSON.parse(message.data);
     for (const count of document.querySelectorAll(`[data-like-count="${like.target}"]`)) {
-      count.textContent = like.count === 1 ? "1 person likes this" : `${like.count} people like this`;
+      count.textContent = interpolate(
+        ngettext("%(n)s person likes this", "%(n)s people like this", like.count),
+        { n: like.count },
+      );
     }
   });
   root.addEventListener("submit", (event) => {
@@ -63,8 +68,10 @@ function startLive(root) {
     fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } })
       .then((response) => (response.ok ? response.json() : Promise.reject(response)))
       .then((like) => {
-        form.querySelector(".like-count").textContent =
-          like.count === 1 ? "1 person likes this" : `${like.count} people like this`;
+        form.querySelector(".like-count").textContent = interpolate(
+          ngettext("%(n)s person likes this", "%(n)s people like this", like.count),
+          { n: like.count },
+        );
       })
       .catch(() => form.submit());
   });
@@ -100,7 +107,9 @@ function startLive(root) {
       updateNotice();
     } else {
       list().prepend(element);
-      status.textContent = `New update at ${element.querySelector("time")?.textContent ?? ""}`;
+      status.textContent = interpolate(gettext("New update at %(time)s"), {
+        time: element.querySelector("time")?.textContent ?? "",
+      });
     }
     resized();
   }
@@ -110,9 +119,15 @@ function startLive(root) {
       notice.hidden = true;
       return;
     }
-    notice.textContent = held.length === 1 ? "1 new update: show it" : `${held.length} new updates: show them`;
+    notice.textContent = interpolate(
+      ngettext("%(n)s new update: show it", "%(n)s new updates: show them", held.length),
+      { n: held.length },
+    );
     notice.hidden = false;
-    status.textContent = held.length === 1 ? "1 new update" : `${held.length} new updates`;
+    status.textContent = interpolate(
+      ngettext("%(n)s new update", "%(n)s new updates", held.length),
+      { n: held.length },
+    );
   }
 
   function showHeld() {
@@ -184,7 +199,7 @@ function startLive(root) {
       updateNotice();
       resized();
     } catch {
-      status.textContent = "Some updates may be missing: reload the page to see them all.";
+      status.textContent = gettext("Some updates may be missing: reload the page to see them all.");
     }
   }
 

@@ -1,6 +1,8 @@
 // The team desk: new messages arrive over the team's private SSE stream (session cookie).
 // Without JavaScript the page shows every message on reload.
 
+import { gettext } from "../hubbub/i18n.js";
+
 const list = document.getElementById("desk-messages");
 if (list && "EventSource" in window) {
   const status = document.getElementById("desk-status");
@@ -8,10 +10,10 @@ if (list && "EventSource" in window) {
   url.searchParams.set("last_event_id", list.dataset.lastId || "0");
   const source = new EventSource(url);
   source.addEventListener("open", () => {
-    status.textContent = "Live: new messages appear automatically.";
+    status.textContent = gettext("Live: new messages appear automatically.");
   });
   source.addEventListener("error", () => {
-    status.textContent = "Connection lost. Reconnecting…";
+    status.textContent = gettext("Connection lost. Reconnecting…");
   });
   source.addEventListener("desk.message", (event) => {
     const message = JSON.parse(event.data);

@@ -1,6 +1,8 @@
 // The pitch timer: counts down to the deadline the server rendered, as text and a bar. It looks
 // the timer up on every tick, so a new pitch swapped in by live.js simply carries on.
 
+import { gettext, interpolate } from "../hubbub/i18n.js";
+
 const TICK_MS = 250;
 let announced = null;
 
@@ -11,7 +13,8 @@ function tick() {
   const bar = timer.querySelector("[data-countdown-bar]");
   const total = Number(timer.dataset.seconds);
   const left = Math.max(0, Math.ceil((Date.parse(timer.dataset.deadline) - Date.now()) / 1000));
-  const shown = left > 0 ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left` : "Time’s up";
+  const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  const shown = left > 0 ? interpolate(gettext("%(time)s left"), { time: clock }) : gettext("Time’s up");
   if (text && text.textContent !== shown) text.textContent = shown;
   if (bar) bar.value = Math.min(left, total);
   timer.classList.toggle("unconf-countdown--done", left === 0);
@@ -19,7 +22,7 @@ function tick() {
   if (left === 0 && announced !== timer.dataset.deadline) {
     announced = timer.dataset.deadline;
     const status = document.getElementById("unconf-status");
-    if (status) status.textContent = "Time’s up for this pitch.";
+    if (status) status.textContent = gettext("Time’s up for this pitch.");
   }
 }
 

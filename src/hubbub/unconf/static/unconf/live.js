@@ -1,6 +1,8 @@
 // Board and pitching screen: swap in the server-rendered parts as they change, over the event's
 // live stream (Server-Sent Events). Without JavaScript the pages show the same on reload.
 
+import { gettext, interpolate } from "../hubbub/i18n.js";
+
 // Which element each message type replaces (the payload's html has the same id at its root).
 const REGIONS = { "unconf.board": "board", "unconf.pitching": "pitching" };
 
@@ -19,13 +21,14 @@ function listen(root) {
     if (status) status.textContent = text;
   };
 
-  source.addEventListener("open", () => say("Live: changes appear automatically."));
-  source.addEventListener("error", () => say("Connection lost. Reconnecting…"));
+  source.addEventListener("open", () => say(gettext("Live: changes appear automatically.")));
+  source.addEventListener("error", () => say(gettext("Connection lost. Reconnecting…")));
   for (const [type, id] of Object.entries(REGIONS)) {
     source.addEventListener(type, (message) => {
       if (!document.getElementById(id)) return;
       swap(id, JSON.parse(message.data).html);
-      say(type === "unconf.board" ? `Board updated at ${clock()}` : `Queue updated at ${clock()}`);
+      const said = type === "unconf.board" ? gettext("Board updated at %(time)s") : gettext("Queue updated at %(time)s");
+      say(interpolate(said, { time: clock() }));
     });
   }
   source.addEventListener("resync", () => reload());
@@ -49,7 +52,7 @@ function listen(root) {
         if (fresh && current) current.replaceWith(document.importNode(fresh, true));
       }
     } catch {
-      say("Some changes may be missing: reload the page to see them all.");
+      say(gettext("Some changes may be missing: reload the page to see them all."));
     }
   }
 }
