@@ -32,7 +32,7 @@ def jpeg(colour="teal") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def full_event(db, settings, tmp_path):
+def full_event(db, settings, tmp_path, django_capture_on_commit_callbacks):
     """The demo conference plus a blog post with a threaded conversation, a slide deck with its
     slide images and a photo gallery."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -61,14 +61,16 @@ def full_event(db, settings, tmp_path):
     )
     reply.status = Comment.Status.APPROVED
     reply.save()
-    deck = slideshows.do_create_slideshow(
-        event=event,
-        actor=organiser,
-        title="Leading when everything changes",
-        upload=SimpleUploadedFile("deck.pdf", make_pdf(["Welcome", "Budgets", "Thank you"])),
-        allow_download=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the slide rendering job
+        deck = slideshows.do_create_slideshow(
+            event=event,
+            actor=organiser,
+            title="Leading when everything changes",
+            upload=SimpleUploadedFile("deck.pdf", make_pdf(["Welcome", "Budgets", "Thank you"])),
+            allow_download=True,
+        )
     deck.refresh_from_db()
+    assert deck.is_ready
     galleries.do_create_gallery(
         event=event, actor=organiser, title="The day in pictures", files=[jpeg(), jpeg("red")]
     )

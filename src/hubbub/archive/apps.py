@@ -1,3 +1,5 @@
+"""Permanent record."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,8 @@ class ArchiveConfig(AppConfig):
     name = "hubbub.archive"
     label = "archive"
     verbose_name = _("Permanent record")
+
+    def ready(self):
+        from .sitemaps import register_builtin_sources
+
+        register_builtin_sources()

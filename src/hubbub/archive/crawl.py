@@ -172,9 +172,17 @@ def normalise(crawl: Crawl, link: str, base: str) -> str | None:
 class Crawler:
     """Breadth-first over the event's public pages; `progress(done, to_do)` after each fetch."""
 
-    def __init__(self, event_slug: str, *, host: str | None = None, limit: int = MAX_RESOURCES):
+    def __init__(
+        self,
+        event_slug: str,
+        *,
+        host: str | None = None,
+        limit: int = MAX_RESOURCES,
+        use_sitemap: bool = True,
+    ):
         self.crawl = Crawl(event_slug=event_slug, host=host or default_host())
         self.limit = limit
+        self.use_sitemap = use_sitemap
         self.client = Client(HTTP_HOST=self.crawl.host, raise_request_exception=False)
         self.client.defaults["HTTP_" + ARCHIVE_HEADER.upper().replace("-", "_")] = "1"
 
@@ -194,7 +202,7 @@ class Crawler:
     def run(self, progress: Callable[[int, int], None] | None = None) -> Crawl:
         crawl = self.crawl
         crawl.aliases["/"] = crawl.home
-        queue = [crawl.home, f"{crawl.home}sitemap.xml"]
+        queue = [crawl.home] + ([f"{crawl.home}sitemap.xml"] if self.use_sitemap else [])
         seen = set(queue)
         done = 0
         while queue and done < self.limit:

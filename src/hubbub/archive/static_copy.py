@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import mimetypes
 import posixpath
 import re
 import zipfile
@@ -47,13 +48,29 @@ VOID_TAGS = {
 QUERY_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+def attachment_name(resource: Resource) -> str:
+    """A download's own file name (slide decks), made safe for any file system."""
+    for name, value in resource.headers:
+        if name.lower() == "content-disposition":
+            found = re.search(r'filename="?([^";]+)"?', value)
+            if found:
+                return QUERY_SAFE.sub("-", found.group(1)).strip("-.")[:100]
+    return ""
+
+
 def local_path(resource: Resource) -> str:
     """Where a URL lives in the copy, relative to its root (no leading slash)."""
     parts = urlsplit(resource.url)
     path = parts.path.lstrip("/")
-    ext = EXTENSIONS.get(resource.content_type, "")
+    ext = EXTENSIONS.get(resource.content_type) or mimetypes.guess_extension(resource.content_type)
+    ext = ext or ".bin"
     if not path or path.endswith("/"):
-        stem, suffix = path + "index", ext or ".html"
+        filename = attachment_name(resource)
+        if filename:
+            stem, dot, suffix = filename.rpartition(".")
+            stem, suffix = (path + stem, dot + suffix) if dot else (path + filename, "")
+        else:
+            stem, suffix = path + "index", ext
     else:
         last = path.rpartition("/")[2]
         if "." in last:

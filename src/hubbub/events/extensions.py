@@ -62,3 +62,18 @@ def register_attention_provider(provider: AttentionProvider) -> None:
 
 def attention_from_apps(event) -> list[Attention]:
     return [item for provider in _attention_providers for item in provider(event)]
+
+
+# event -> the public pages an app adds to the event's sitemap: (path, last modified or None).
+# The archive app lists the pages of the apps it knows; others join by registering here.
+SitemapSource = Callable[[object], list[tuple[str, object]]]
+_sitemap_sources: list[SitemapSource] = []
+
+
+def register_sitemap_source(source: SitemapSource) -> None:
+    if source not in _sitemap_sources:
+        _sitemap_sources.append(source)
+
+
+def sitemap_pages(event) -> list[tuple[str, object]]:
+    return [page for source in _sitemap_sources for page in source(event)]
