@@ -1,0 +1,37 @@
+"""A records manager opens the static copy of an event from disk, with no server at all."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.archive.conftest import SLUG, full_event  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.usefixtures("full_event")
+def test_static_copy_opens_from_file_with_styles_and_no_other_request(page, tmp_path):
+    out = tmp_path / "copy"
+    call_command("archive", SLUG, "--out", str(out), stdout=io.StringIO())
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((out / SLUG / "index.html").as_uri())
+    expect(page.get_by_text("This is an archive taken on")).to_be_visible()
+    header = page.locator(".site-header")
+    assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(11, 12, 12)"
+    page.get_by_role("link", name="Blog", exact=True).click()
+    page.get_by_role("link", name="What we heard about shared services").first.click()
+    expect(page.get_by_text("Thanks for writing this up.")).to_be_visible()
+    page.get_by_role("link", name="Live blog", exact=True).click()
+    expect(page.get_by_role("heading", name="All Change 2011: live", level=1)).to_be_visible()
+    page.get_by_role("link", name="Slides", exact=True).click()
+    page.get_by_role("link", name="Leading when everything changes").first.click()
+    images = page.locator("img")
+    assert images.count() >= 3
+    assert all(
+        images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
+        for i in range(images.count())
+    )
+    assert requests and all(url.startswith("file://") for url in requests), requests
