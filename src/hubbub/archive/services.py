@@ -135,3 +135,22 @@ def do_export_archive(
     return ExportReport(
         format=fmt, out=out, pages=len(crawl.pages()), files=count, skipped=crawl.skipped
     )
+
+
+def do_export_wxr(event: Event, *, out: Path, entries_as_posts=False, force=False) -> dict:
+    from defusedxml import ElementTree
+
+    from .wxr_export import build_wxr
+
+    out = Path(out)
+    check_archive_target(fmt="zip", out=out, force=force)  # a single file, like a zip
+    data = build_wxr(event, entries_as_posts=entries_as_posts)
+    _replace_file(out, data)
+    items = ElementTree.fromstring(data).findall("./channel/item")
+    wp = "{http://wordpress.org/export/1.2/}"
+    types = [i.findtext(f"{wp}post_type") for i in items]
+    return {
+        "posts": types.count("post"),
+        "attachments": types.count("attachment"),
+        "comments": sum(len(i.findall(f"{wp}comment")) for i in items),
+    }
