@@ -10,6 +10,10 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Permanent record")
 
     def ready(self):
+        from hubbub.events.extensions import register_dashboard_links
+
+        from .backoffice import dashboard_links
         from .sitemaps import register_builtin_sources
 
         register_builtin_sources()
+        register_dashboard_links(dashboard_links)

@@ -77,3 +77,26 @@ def register_sitemap_source(source: SitemapSource) -> None:
 
 def sitemap_pages(event) -> list[tuple[str, object]]:
     return [page for source in _sitemap_sources for page in source(event)]
+
+
+@dataclass
+class DashboardLink:
+    """A tool a higher app offers on the organiser's dashboard."""
+
+    label: str
+    url: str
+    hint: str = ""
+
+
+# (event, user) -> the links that user may follow (an app checks its own permission).
+DashboardLinks = Callable[[object, object], list[DashboardLink]]
+_dashboard_links: list[DashboardLinks] = []
+
+
+def register_dashboard_links(provider: DashboardLinks) -> None:
+    if provider not in _dashboard_links:
+        _dashboard_links.append(provider)
+
+
+def dashboard_links(event, user) -> list[DashboardLink]:
+    return [link for provider in _dashboard_links for link in provider(event, user)]
