@@ -40,6 +40,8 @@ def test_organiser_makes_a_static_copy_and_downloads_it(
     assert "attachment" in download["Content-Disposition"]
     names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
     assert f"{SLUG}/{SLUG}/index.html" in names
+    audit = client.get(f"/{SLUG}/team/audit/").content.decode()
+    assert "asked for an archive (static)" in audit
 
 
 def test_only_the_latest_archive_of_a_kind_is_kept(

@@ -93,3 +93,30 @@ def test_archive_refuses_an_existing_zip_without_force(full_event, tmp_path):
     with pytest.raises(CommandError, match="exists"):
         run_archive(SLUG, "--format", "zip", "--out", str(target))
     assert target.read_bytes() == b"old"
+
+
+def test_static_copy_holds_every_page_of_a_long_live_blog(full_event, tmp_path):
+    from hubbub.live.models import LiveEntry
+
+    author = full_event.entries.first().author
+    LiveEntry.objects.bulk_create(
+        LiveEntry(
+            event=full_event,
+            author=author,
+            body=f"Update number {n}",
+            body_html=f"<p>Update number {n}</p>",
+            status=LiveEntry.Status.PUBLISHED,
+        )
+        for n in range(130)
+    )
+    out = tmp_path / "copy"
+    run_archive(SLUG, "--out", str(out))
+    live = out / SLUG / "live"
+    older = sorted(p.name for p in live.glob("index--*before*.html"))
+    assert len(older) >= 2, "newest page, then two more pages of older updates"
+    text = "".join(p.read_text() for p in live.glob("index*.html"))
+    for n in (0, 64, 129):
+        assert f"Update number {n}<" in text
+    every = LiveEntry.objects.filter(event=full_event, status="published")
+    assert all((live / str(e.pk) / "index.html").is_file() for e in every)
+    assert check_links(out, (default_host(), "testserver")) == []

@@ -80,3 +80,14 @@ def test_wacz_refuses_an_existing_file_without_force(full_event, tmp_path):
     with pytest.raises(CommandError, match="exists"):
         call_command("archive", SLUG, "--format", "wacz", "--out", str(target))
     assert target.read_bytes() == b"keep"
+
+
+def test_wacz_records_the_sites_public_address(full_event, tmp_path, settings):
+    settings.HUBBUB_SITE_URL = "https://events.example.gov.uk"
+    settings.ALLOWED_HOSTS = ["events.example.gov.uk"]
+    target = tmp_path / "event.wacz"
+    call_command("archive", SLUG, "--format", "wacz", "--out", str(target), stdout=io.StringIO())
+    lines = zipfile.ZipFile(target).read("indexes/index.cdx").decode().splitlines()
+    urls = [json.loads(line.split(" ", 2)[2])["url"] for line in lines]
+    assert f"https://events.example.gov.uk/{SLUG}/" in urls
+    assert all(url.startswith("https://events.example.gov.uk/") for url in urls)

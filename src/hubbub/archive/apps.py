@@ -12,8 +12,10 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         from hubbub.events.extensions import register_dashboard_links
 
+        from . import audit
         from .backoffice import dashboard_links
         from .sitemaps import register_builtin_sources
 
         register_builtin_sources()
         register_dashboard_links(dashboard_links)
+        audit.register()

@@ -69,13 +69,14 @@ class Resource:
 class Crawl:
     event_slug: str
     host: str
+    scheme: str = "http"
     resources: dict[str, Resource] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # redirects, "/" → event home
     skipped: dict[str, int] = field(default_factory=dict)  # url → status
 
     @property
     def origin(self) -> str:
-        return f"http://{self.host}"
+        return f"{self.scheme}://{self.host}"
 
     @property
     def home(self) -> str:
@@ -135,6 +136,10 @@ def links_in(resource: Resource) -> list[str]:
     return []
 
 
+def default_scheme() -> str:
+    return urlsplit(settings.HUBBUB_SITE_URL).scheme if settings.HUBBUB_SITE_URL else "http"
+
+
 def default_host() -> str:
     if settings.HUBBUB_SITE_URL:
         return urlsplit(settings.HUBBUB_SITE_URL).netloc
@@ -180,14 +185,16 @@ class Crawler:
         limit: int = MAX_RESOURCES,
         use_sitemap: bool = True,
     ):
-        self.crawl = Crawl(event_slug=event_slug, host=host or default_host())
+        self.crawl = Crawl(
+            event_slug=event_slug, host=host or default_host(), scheme=default_scheme()
+        )
         self.limit = limit
         self.use_sitemap = use_sitemap
         self.client = Client(HTTP_HOST=self.crawl.host, raise_request_exception=False)
         self.client.defaults["HTTP_" + ARCHIVE_HEADER.upper().replace("-", "_")] = "1"
 
     def fetch(self, url: str) -> Resource:
-        response = self.client.get(url)
+        response = self.client.get(url, secure=self.crawl.scheme == "https")
         if hasattr(response, "streaming_content"):
             body = b"".join(response.streaming_content)
         else:

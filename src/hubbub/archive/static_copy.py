@@ -117,8 +117,8 @@ class _Rewriter(HTMLParser):
         self.out: list[str] = []
         self.skip_tag: str | None = None
         self.skip_depth = 0
-        origin = layout.crawl.origin
-        self.origins = (origin, origin.replace("http://", "https://", 1))
+        host = layout.crawl.host
+        self.origins = (f"https://{host}", f"http://{host}")
 
     # -- elements
     def handle_starttag(self, tag, attrs):
