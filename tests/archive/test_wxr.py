@@ -283,3 +283,89 @@ def test_wxr_import_is_one_transaction(tmp_path, event, monkeypatch):
 def test_wxr_import_refuses_an_unknown_event(tmp_path, db):
     with pytest.raises(CommandError, match="No event with the slug"):
         import_file(tmp_path, wxr(item(1, "x")), "--event", "nope")
+
+
+# -- featured images -------------------------------------------------------------------------
+@pytest.fixture
+def old_host():
+    """The old WordPress host, stood in for by a local server with one photo."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from .conftest import jpeg
+
+    photo = jpeg().read()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/uploads/panel.jpg":
+                self.send_response(200)
+                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Length", str(len(photo)))
+                self.end_headers()
+                self.wfile.write(photo)
+            else:
+                self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def featured(base: str, path="/uploads/panel.jpg") -> bytes:
+    thumb = "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>99</wp:meta_value></wp:postmeta>"  # noqa: E501
+    attachment = f"""
+  <item><title>The panel</title><guid>{base}{path}</guid>
+    <wp:post_id>99</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+    <wp:attachment_url>{base}{path}</wp:attachment_url></item>"""
+    return wxr(attachment, item(1, "With a picture", extra=thumb))
+
+
+def test_wxr_import_leaves_featured_images_linked_by_default(tmp_path, event, old_host):
+    import_file(tmp_path, featured(old_host), "--event", event.slug)
+    post = Post.objects.get(event=event)
+    assert not post.cover
+    assert f'src="{old_host}/uploads/panel.jpg"' in post.body_html
+
+
+def test_wxr_import_downloads_featured_images_when_asked(
+    tmp_path, event, old_host, monkeypatch, settings
+):
+    from hubbub.archive import wxr_import
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(wxr_import, "ALLOW_PRIVATE_HOSTS", True)
+    import_file(tmp_path, featured(old_host), "--event", event.slug, "--download")
+    post = Post.objects.get(event=event)
+    assert post.cover and post.cover_alt == "The panel"
+    assert (settings.MEDIA_ROOT / post.cover.name).is_file()
+    assert "panel.jpg" not in post.body_html
+
+
+def test_wxr_import_never_downloads_from_a_private_address(tmp_path, event, old_host):
+    report = import_file(tmp_path, featured(old_host), "--event", event.slug, "--download")
+    assert "not a public address" in report
+    post = Post.objects.get(event=event)
+    assert not post.cover
+    assert f'src="{old_host}/uploads/panel.jpg"' in post.body_html
+
+
+def test_wxr_import_leaves_missing_or_oversized_images_linked(
+    tmp_path, event, old_host, monkeypatch
+):
+    from hubbub.archive import wxr_import
+
+    monkeypatch.setattr(wxr_import, "ALLOW_PRIVATE_HOSTS", True)
+    report = import_file(
+        tmp_path, featured(old_host, "/gone.jpg"), "--event", event.slug, "--download"
+    )
+    assert "answered 404" in report
+    monkeypatch.setattr(wxr_import, "MAX_ATTACHMENT_BYTES", 100)
+    other = EventFactory()
+    report = import_file(tmp_path, featured(old_host), "--event", other.slug, "--download")
+    assert "larger than" in report
+    assert not Post.objects.filter(event=other).get().cover

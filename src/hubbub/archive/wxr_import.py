@@ -5,22 +5,29 @@ The file is parsed with defusedxml (no DTD, no entities: billion-laughs and exte
 files are refused), bounded in size and in items, and checked whole before anything is written;
 the writes are one transaction. Each item is matched by its guid, so importing the same file
 again changes nothing. HTML is sanitised with nh3 after WordPress block comments and shortcodes
-are taken out. Attachments stay linked where WordPress served them."""
+are taken out. Attachments stay linked where WordPress served them, unless the import is asked
+to download featured images (public hosts only, bounded), which then become post covers."""
 
 from __future__ import annotations
 
+import ipaddress
+import posixpath
 import re
+import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import httpx
 import nh3
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -30,6 +37,7 @@ from hubbub.blog.models import Category, Post, Tag
 from hubbub.blog.services import RESERVED_SLUGS, sync_search_post
 from hubbub.comments.models import Comment
 from hubbub.core.audit import log_action
+from hubbub.core.images import clean_photo
 from hubbub.core.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
 from hubbub.events.models import Event
 
@@ -37,6 +45,11 @@ from .models import ImportedItem
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ITEMS = 5_000
+# Featured images fetched with --download: bounded in size, time and number, public hosts only.
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_DOWNLOADS = 500
+DOWNLOAD_TIMEOUT = 10.0
+ALLOW_PRIVATE_HOSTS = False  # tests stand the old host in with a local server
 WP_NS = re.compile(r"^https?://wordpress\.org/export/1\.\d+/$")
 EXCERPT_NS = re.compile(r"^https?://wordpress\.org/export/1\.\d+/excerpt/$")
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -277,6 +290,77 @@ def read_items(channel, ns: _Ns, tz, *, pages_as_posts: bool, report: ImportRepo
     return _Plan(authors=authors, posts=posts, attachments=attachments)
 
 
+# -- attachments -----------------------------------------------------------------------------
+def _public_host(host: str) -> bool:
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            return False
+    return bool(infos)
+
+
+def fetch_attachment(url: str) -> bytes | str:
+    """The file at ``url``, or why it was left linked. Never a private or loopback address
+    (the importer must not become a way to read the organisation's own network)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return _("not a web address")
+    if not ALLOW_PRIVATE_HOSTS and not _public_host(parts.hostname):
+        return _("its host is not a public address")
+    try:
+        with (
+            httpx.Client(timeout=DOWNLOAD_TIMEOUT, follow_redirects=False) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code != 200:
+                return _("the host answered %(status)s") % {"status": response.status_code}
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_ATTACHMENT_BYTES:
+                    return _("it is larger than %(mb)d MB") % {"mb": MAX_ATTACHMENT_BYTES // 2**20}
+            return bytes(body)
+    except httpx.HTTPError:
+        return _("it could not be reached")
+
+
+def download_covers(plan: _Plan, report: ImportReport) -> None:
+    """Fetch each post's featured image before the transaction (no network inside it)."""
+    fetched = 0
+    for data in plan.posts:
+        thumb = plan.attachments.get(data["thumbnail"])
+        if not thumb or not thumb["url"]:
+            continue
+        if fetched >= MAX_DOWNLOADS:
+            report.notes.append(
+                _("More than %(n)d images: the rest are left linked.") % {"n": MAX_DOWNLOADS}
+            )
+            return
+        fetched += 1
+        result = fetch_attachment(thumb["url"])
+        if isinstance(result, str):
+            report.notes.append(
+                _("The image of “%(title)s” is left linked: %(why)s.")
+                % {"title": data["title"], "why": result}
+            )
+            continue
+        name = posixpath.basename(urlsplit(thumb["url"]).path) or "image"
+        try:
+            data["cover"] = clean_photo(
+                SimpleUploadedFile(name, result), field="cover", max_edge=1600
+            )
+            data["cover_alt"] = thumb["title"][:300]
+        except ValidationError:
+            report.notes.append(
+                _("The image of “%(title)s” is left linked: it is not a photo hubbub can read.")
+                % {"title": data["title"]}
+            )
+
+
 # -- writing ---------------------------------------------------------------------------------
 def _author(login: str, plan: _Plan, report: ImportReport, cache: dict):
     """The existing user with the author's email, or a new inactive account for them."""
@@ -332,7 +416,7 @@ def _content_html(data: dict, plan: _Plan) -> tuple[str, str]:
         return data["markdown"], render_markdown(data["markdown"])
     html = clean_content(data["content"])
     thumb = plan.attachments.get(data["thumbnail"])
-    if thumb and thumb["url"].startswith(("http://", "https://")):
+    if data.get("cover") is None and thumb and thumb["url"].startswith(("http://", "https://")):
         html = clean_content(f'<p><img src="{thumb["url"]}" alt="{thumb["title"]}"></p>') + html
     return html, html
 
@@ -377,6 +461,10 @@ def _write(plan: _Plan, event, scope: str, report: ImportReport, actor=None) -> 
             publish_at=publish_at,
             comments_open=data["comment_status"] != "closed",
         )
+        if data.get("cover") is not None:
+            post.cover.save(data["cover"].file.name, data["cover"].file, save=False)
+            post.cover_alt = data.get("cover_alt", "")
+            post.save(update_fields=["cover", "cover_alt"])
         post.categories.set(_terms(Category, data["categories"]))
         post.tags.set(_terms(Tag, data["tags"]))
         sync_search_post(post)
@@ -453,13 +541,21 @@ def _write_comments(post, post_type, data: dict, scope: str, report: ImportRepor
 
 
 def do_import_wxr(
-    data: bytes, *, event: Event | None, pages_as_posts: bool = False, actor=None
+    data: bytes,
+    *,
+    event: Event | None,
+    pages_as_posts: bool = False,
+    download: bool = False,
+    actor=None,
 ) -> ImportReport:
-    """Import a WXR file into ``event``'s blog (None: the site-wide blog), all or nothing."""
+    """Import a WXR file into ``event``'s blog (None: the site-wide blog), all or nothing.
+    With ``download``, featured images are fetched (public hosts only) and become covers."""
     report = ImportReport(target=event.slug if event else _("the site-wide blog"))
     tz = event.tz if event else ZoneInfo(timezone.get_default_timezone_name())
     channel, ns = parse_wxr(data)
     plan = read_items(channel, ns, tz, pages_as_posts=pages_as_posts, report=report)
+    if download:
+        download_covers(plan, report)
     scope = f"event:{event.pk}" if event else "site"
     with transaction.atomic():
         _write(plan, event, scope, report, actor)

@@ -30,6 +30,11 @@ class Command(BaseCommand):
         target.add_argument("--event", dest="event_slug")
         target.add_argument("--site", action="store_true", help="Into the site-wide blog.")
         imp.add_argument("--pages-as-posts", action="store_true")
+        imp.add_argument(
+            "--download",
+            action="store_true",
+            help="Fetch featured images from public hosts as post covers (otherwise linked).",
+        )
 
     def handle(self, *args, action, **options):
         try:
@@ -48,9 +53,11 @@ class Command(BaseCommand):
             f"{report['attachments']} attachments, {report['comments']} comments."
         )
 
-    def _import(self, file, event_slug, site, pages_as_posts, **options):
+    def _import(self, file, event_slug, site, pages_as_posts, download, **options):
         from hubbub.archive.wxr_import import do_import_wxr_file
 
-        report = do_import_wxr_file(file, event_slug=event_slug, pages_as_posts=pages_as_posts)
+        report = do_import_wxr_file(
+            file, event_slug=event_slug, pages_as_posts=pages_as_posts, download=download
+        )
         for line in report.lines():
             self.stdout.write(line)
