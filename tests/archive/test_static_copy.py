@@ -51,6 +51,9 @@ def test_static_copy_pages_say_they_are_an_archive_and_carry_no_script(full_even
     run_archive(SLUG, "--out", str(out))
     home = (out / SLUG / "index.html").read_text()
     assert "This is an archive taken on" in home
+    live = (out / SLUG / "live/index.html").read_text()
+    assert "Embed this live blog" not in live
+    assert "appear when you reload" not in live
     post = (out / SLUG / "blog/what-we-heard-about-shared-services/index.html").read_text()
     assert "Thanks for writing this up." in post
     assert "A reply further down." in post
