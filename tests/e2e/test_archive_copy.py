@@ -35,3 +35,18 @@ def test_static_copy_opens_from_file_with_styles_and_no_other_request(page, tmp_
         for i in range(images.count())
     )
     assert requests and all(url.startswith("file://") for url in requests), requests
+
+
+@pytest.mark.usefixtures("full_event")
+def test_static_copy_pages_have_no_axe_violations(page, tmp_path):
+    from .axe import problems_on_pages
+
+    out = tmp_path / "copy"
+    call_command("archive", SLUG, "--out", str(out), stdout=io.StringIO())
+    pages = [
+        f"/{SLUG}/index.html",
+        f"/{SLUG}/live/index.html",
+        f"/{SLUG}/blog/what-we-heard-about-shared-services/index.html",
+        f"/{SLUG}/programme/index.html",
+    ]
+    assert not problems_on_pages(page, out.as_uri(), pages)
