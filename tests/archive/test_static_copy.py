@@ -123,3 +123,11 @@ def test_static_copy_holds_every_page_of_a_long_live_blog(full_event, tmp_path):
     every = LiveEntry.objects.filter(event=full_event, status="published")
     assert all((live / str(e.pk) / "index.html").is_file() for e in every)
     assert check_links(out, (default_host(), "testserver")) == []
+
+
+def test_a_crawl_that_reaches_its_limit_says_the_copy_is_incomplete(full_event, tmp_path):
+    from hubbub.archive.crawl import Crawler
+
+    crawl = Crawler(SLUG, host="testserver", limit=5).run()
+    assert crawl.truncated
+    assert len(crawl.resources) <= 5

@@ -8,7 +8,8 @@ and web archives are both written from what it collects, so they hold the same p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
@@ -73,6 +74,7 @@ class Crawl:
     resources: dict[str, Resource] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # redirects, "/" → event home
     skipped: dict[str, int] = field(default_factory=dict)  # url → status
+    truncated: bool = False  # stopped at the limit with URLs still to fetch
 
     @property
     def origin(self) -> str:
@@ -209,11 +211,11 @@ class Crawler:
     def run(self, progress: Callable[[int, int], None] | None = None) -> Crawl:
         crawl = self.crawl
         crawl.aliases["/"] = crawl.home
-        queue = [crawl.home] + ([f"{crawl.home}sitemap.xml"] if self.use_sitemap else [])
+        queue = deque([crawl.home] + ([f"{crawl.home}sitemap.xml"] if self.use_sitemap else []))
         seen = set(queue)
         done = 0
         while queue and done < self.limit:
-            url = queue.pop(0)
+            url = queue.popleft()
             resource = self.fetch(url)
             done += 1
             if resource.location:
@@ -231,12 +233,9 @@ class Crawler:
                     queue.append(link)
             if progress:
                 progress(done, done + len(queue))
+        crawl.truncated = bool(queue)
         return crawl
 
 
 def crawl_event(event_slug: str, progress=None, host: str | None = None) -> Crawl:
     return Crawler(event_slug, host=host).run(progress)
-
-
-def iter_pages(crawl: Crawl) -> Iterator[Resource]:
-    yield from crawl.pages()

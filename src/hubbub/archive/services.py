@@ -27,6 +27,7 @@ class ExportReport:
     pages: int
     files: int
     skipped: dict[str, int]
+    truncated: bool = False
 
 
 def get_archivable_event(slug: str) -> Event:
@@ -133,7 +134,12 @@ def do_export_archive(
         _replace_file(out, result)
         count = len(crawl.resources)
     return ExportReport(
-        format=fmt, out=out, pages=len(crawl.pages()), files=count, skipped=crawl.skipped
+        format=fmt,
+        out=out,
+        pages=len(crawl.pages()),
+        files=count,
+        skipped=crawl.skipped,
+        truncated=crawl.truncated,
     )
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from hubbub.archive.crawl import MAX_RESOURCES
 from hubbub.archive.services import FORMATS, do_export_archive, get_archivable_event
 
 
@@ -42,5 +43,9 @@ class Command(BaseCommand):
             f"Archived {event.slug} as {report.format} in {report.out}: {report.pages} pages, "
             f"{report.files} files."
         )
+        if report.truncated:
+            self.stderr.write(
+                f"The crawl stopped at {MAX_RESOURCES} addresses: the copy is not complete."
+            )
         for url, status in sorted(report.skipped.items()):
             self.stdout.write(f"  left out {url}: the site answered {status}")
