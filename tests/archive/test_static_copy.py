@@ -131,3 +131,11 @@ def test_a_crawl_that_reaches_its_limit_says_the_copy_is_incomplete(full_event, 
     crawl = Crawler(SLUG, host="testserver", limit=5).run()
     assert crawl.truncated
     assert len(crawl.resources) <= 5
+
+
+def test_archive_refuses_a_draft_event(event, tmp_path):
+    event.status = event.Status.DRAFT
+    event.save()
+    with pytest.raises(CommandError, match="draft"):
+        run_archive(event.slug, "--out", str(tmp_path / "copy"))
+    assert not (tmp_path / "copy").exists()
