@@ -50,3 +50,36 @@ def test_static_copy_pages_have_no_axe_violations(page, tmp_path):
         f"/{SLUG}/programme/index.html",
     ]
     assert not problems_on_pages(page, out.as_uri(), pages)
+
+
+@pytest.mark.usefixtures("full_event")
+def test_static_copy_works_from_a_static_host_in_a_sub_path(page, tmp_path):
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    out = tmp_path / "site" / "records" / "2011"
+    call_command("archive", SLUG, "--out", str(out), stdout=io.StringIO())
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(tmp_path / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/records/2011/"
+    failed, requests = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    try:
+        page.goto(base)  # the copy's own index.html sends the reader to the event home
+        expect(page.get_by_text("This is an archive taken on")).to_be_visible()
+        page.get_by_role("link", name="Programme", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        header = page.locator(".site-header")
+        assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(11, 12, 12)"
+    finally:
+        server.shutdown()
+    assert failed == []
+    assert all(url.startswith(base) for url in requests), requests
