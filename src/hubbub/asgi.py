@@ -76,6 +76,8 @@ UPLOAD_PATHS = [
     # Programme files, over the API and from the back office.
     (r"^/api/v1/events/[^/]+/programme/import/?$", "HUBBUB_IMPORT_MAX_BYTES"),
     (r"^/[^/]+/manage/programme/import$", "HUBBUB_IMPORT_MAX_BYTES"),
+    # WordPress exports (the import itself refuses more than 50 MB).
+    (r"^/[^/]+/manage/archive/wordpress$", "HUBBUB_MAX_DECK_BYTES"),
     # Event logos in the back office.
     (r"^/manage/new$", "HUBBUB_MAX_PHOTO_BYTES"),
     (r"^/[^/]+/manage/settings$", "HUBBUB_MAX_PHOTO_BYTES"),

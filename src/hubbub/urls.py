@@ -28,6 +28,8 @@ urlpatterns = [
         include(("hubbub.comments.urls", "comments"), namespace="site_comments"),
     ),
     path("blog/", include(("hubbub.blog.urls", "blog"), namespace="site_blog")),
+    # robots.txt, sitemaps; the archive's pages under /<event>/manage/archive/.
+    path("", include("hubbub.archive.urls")),
     # /manage/ and /<event>/manage/…: before the event's own paths.
     path("", include("hubbub.backoffice.urls")),
     path("<slug:event>/blog/", include(("hubbub.blog.urls", "blog"), namespace="blog")),

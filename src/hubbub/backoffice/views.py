@@ -16,6 +16,7 @@ from hubbub.comments import services as comments
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, Role, policy
 from hubbub.events import setup
+from hubbub.events.extensions import dashboard_links
 from hubbub.events.lifecycle import EventClosed
 from hubbub.events.models import Event
 from hubbub.team.models import EventRole
@@ -100,6 +101,7 @@ def dashboard(request, event):
                 request.user, Action.CREATE_EVENT, event.organisation
             ),
             "status_form": _status_form(event),
+            "extension_links": dashboard_links(event, request.user),
         },
     )
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.utils import translation
 
 
@@ -12,6 +13,7 @@ def site(request):
     return {
         "site_name": settings.HUBBUB_SITE_NAME,
         "html_lang": html_lang(translation.get_language()),
+        "canonical_url": canonical_url(request),
         # For the language switcher: each language named in its own words, never translated.
         "interface_languages": [
             {"code": code, "name": name, "lang": html_lang(code)}
@@ -27,3 +29,14 @@ def shared_page(request):
     if getattr(request, "scope", {}).get("hubbub.shared"):
         return {"csrf_token": "NOTPROVIDED"}
     return {}
+
+
+def canonical_url(request) -> str:
+    """The page's own address without its query string (filters and pages of a list), on the
+    site's public origin when one is set."""
+    if settings.HUBBUB_SITE_URL:
+        return settings.HUBBUB_SITE_URL + request.path
+    try:
+        return f"{request.scheme}://{request.get_host()}{request.path}"
+    except DisallowedHost:
+        return ""

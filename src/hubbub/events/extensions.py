@@ -62,3 +62,41 @@ def register_attention_provider(provider: AttentionProvider) -> None:
 
 def attention_from_apps(event) -> list[Attention]:
     return [item for provider in _attention_providers for item in provider(event)]
+
+
+# event -> the public pages an app adds to the event's sitemap: (path, last modified or None).
+# The archive app lists the pages of the apps it knows; others join by registering here.
+SitemapSource = Callable[[object], list[tuple[str, object]]]
+_sitemap_sources: list[SitemapSource] = []
+
+
+def register_sitemap_source(source: SitemapSource) -> None:
+    if source not in _sitemap_sources:
+        _sitemap_sources.append(source)
+
+
+def sitemap_pages(event) -> list[tuple[str, object]]:
+    return [page for source in _sitemap_sources for page in source(event)]
+
+
+@dataclass
+class DashboardLink:
+    """A tool a higher app offers on the organiser's dashboard."""
+
+    label: str
+    url: str
+    hint: str = ""
+
+
+# (event, user) -> the links that user may follow (an app checks its own permission).
+DashboardLinks = Callable[[object, object], list[DashboardLink]]
+_dashboard_links: list[DashboardLinks] = []
+
+
+def register_dashboard_links(provider: DashboardLinks) -> None:
+    if provider not in _dashboard_links:
+        _dashboard_links.append(provider)
+
+
+def dashboard_links(event, user) -> list[DashboardLink]:
+    return [link for provider in _dashboard_links for link in provider(event, user)]
