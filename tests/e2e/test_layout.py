@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -56,6 +57,10 @@ def site(transactional_db, start_server, settings, tmp_path):
         organiser_fields={"username": "olu"},
     )
     event, organiser = built.event, built.organiser
+    logo = io.BytesIO()
+    Image.new("RGB", (320, 120), "#1d70b8").save(logo, "PNG")
+    event.organisation.name = "Westbrook Council"
+    event.organisation.logo.save("westbrook.png", ContentFile(logo.getvalue()), save=True)
     speaker = SpeakerFactory(event=event, name="Asha Patel", organisation="Westbrook Council")
     session = SessionFactory(
         event=event,
