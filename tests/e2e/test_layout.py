@@ -41,8 +41,8 @@ def _photo(name: str, colour: str) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def site(transactional_db, start_server, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def site(transactional_db, start_server):
+    # Uploads go to the test settings' MEDIA_ROOT, which the server shares.
     built = make_unconference(
         rooms=(("Council Chamber", 40), ("Committee Room", 12)),
         event_fields={
@@ -228,7 +228,7 @@ def test_pages_have_no_axe_violations_at_320_and_1280(site, browser):
     assert not reports, "\n\n".join(reports)
 
 
-def test_a_refused_page_is_styled_and_says_why(site, browser):
+def _refused_page_is_styled(browser, site):
     context = _signed_in(browser, site["server"], site["reporter"])
     try:
         page = context.new_page()
@@ -240,7 +240,7 @@ def test_a_refused_page_is_styled_and_says_why(site, browser):
         context.close()
 
 
-def test_focus_moves_to_the_error_summary_after_a_failed_submit(site, browser):
+def _focus_moves_to_the_error_summary(browser, site):
     context = _signed_in(browser, site["server"], site["organiser"])
     try:
         page = context.new_page()
@@ -257,8 +257,7 @@ def test_focus_moves_to_the_error_summary_after_a_failed_submit(site, browser):
         context.close()
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
-def test_event_sections_fold_behind_a_menu_button_on_a_phone(site, browser, javascript):
+def _sections_fold_behind_a_menu_button(browser, site, javascript: bool):
     context = browser.new_context(
         locale="en-GB", viewport={"width": 320, "height": 700}, java_script_enabled=javascript
     )
@@ -282,7 +281,7 @@ def test_event_sections_fold_behind_a_menu_button_on_a_phone(site, browser, java
         context.close()
 
 
-def test_a_focused_header_link_is_dark_on_yellow(site, browser):
+def _focused_header_link_is_dark_on_yellow(browser, site):
     context = browser.new_context(locale="en-GB")
     try:
         page = context.new_page()
@@ -293,6 +292,15 @@ def test_a_focused_header_link_is_dark_on_yellow(site, browser):
             """() => { const s = getComputedStyle(document.activeElement);
                        return [s.color, s.backgroundColor]; }"""
         )
+        # Near-black on yellow: 14:1, against white on yellow (1.35:1) before.
         assert colours == ["rgb(11, 12, 12)", "rgb(255, 221, 0)"]
     finally:
         context.close()
+
+
+def test_menu_focus_and_refusals_behave_for_keyboard_and_phone_users(site, browser):
+    _sections_fold_behind_a_menu_button(browser, site, javascript=True)
+    _sections_fold_behind_a_menu_button(browser, site, javascript=False)
+    _focused_header_link_is_dark_on_yellow(browser, site)
+    _focus_moves_to_the_error_summary(browser, site)
+    _refused_page_is_styled(browser, site)
