@@ -45,5 +45,6 @@ urlpatterns = [
     path("<slug:event>/team/", include("hubbub.team.urls")),
 ]
 
+handler403 = "hubbub.core.views.forbidden"
 handler404 = "hubbub.core.views.not_found"
 handler500 = "hubbub.core.views.server_error"

@@ -110,7 +110,7 @@ def test_patch_changes_fields_and_status(client, admin_token):
     event = Event.objects.get(slug="digital-westbrook-2031")
     assert (event.venue, event.status) == ("Corn Exchange", "published")
     bad = send(
-        client, "patch", f"/api/v1/events/{event.slug}", {"brand_colour": "#eeeeee"}, admin_token
+        client, "patch", f"/api/v1/events/{event.slug}", {"brand_colour": "#777777"}, admin_token
     )
     assert bad.status_code == 422 and error_fields(bad) == ["brand_colour"]
     bad = send(client, "patch", f"/api/v1/events/{event.slug}", {"status": "gone"}, admin_token)

@@ -103,7 +103,7 @@ def _logo():
     [
         ({"ends_on": "2031-04-01"}, "Last day"),
         ({"time_zone": "Atlantis/Central"}, "Time zone"),
-        ({"brand_colour": "#ffdd00"}, "Brand colour"),
+        ({"brand_colour": "#777777"}, "Brand colour"),
     ],
 )
 def test_bad_input_shows_an_error_summary_and_creates_nothing(

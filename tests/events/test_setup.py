@@ -12,7 +12,6 @@ from hubbub.core.permissions import Role
 from hubbub.events import programme_setup as programme
 from hubbub.events.models import Event, Session, Speaker
 from hubbub.events.setup import (
-    contrast_with_white,
     do_copy_event,
     do_create_event,
     do_set_status,
@@ -92,7 +91,7 @@ def test_only_organisation_admins_create_events(council, who):
     [
         ({"ends_on": date(2031, 3, 9)}, "ends_on"),
         ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
-        ({"brand_colour": "#ffdd00"}, "brand_colour"),
+        ({"brand_colour": "#777777"}, "brand_colour"),
         ({"brand_colour": "yellow"}, "brand_colour"),
         ({"slug": "admin"}, "slug"),
         ({"slug": "manage"}, "slug"),
@@ -115,11 +114,37 @@ def test_a_taken_slug_is_a_field_error(council, org_admin):
     assert "slug" in field_errors(excinfo)
 
 
-def test_brand_colour_contrast_is_measured_against_white_text():
-    assert contrast_with_white("#1d70b8") >= 4.5
-    assert contrast_with_white("#0b0c0c") > 18
-    assert contrast_with_white("#ffdd00") < 4.5
-    assert contrast_with_white("#ffffff") == pytest.approx(1.0)
+def test_a_light_brand_colour_is_accepted_because_dark_text_goes_on_it(council, org_admin):
+    event = new_event(org_admin, council, brand_colour="#FFDD00")
+    assert event.brand_colour == "#ffdd00"
+
+
+def test_a_mid_tone_brand_colour_is_refused_with_readable_alternatives(council, org_admin):
+    with pytest.raises(ValidationError) as excinfo:
+        new_event(org_admin, council, brand_colour="#777777")
+    message = " ".join(excinfo.value.message_dict["brand_colour"])
+    assert "4.5:1" in message and "#767676" in message
+    assert not Event.objects.filter(organisation=council).exists()
+
+
+def test_a_logo_that_is_not_a_photo_is_refused_on_the_logo_field(council, org_admin):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    for upload in (
+        SimpleUploadedFile("logo.svg", svg, content_type="image/svg+xml"),
+        SimpleUploadedFile("logo.png", b"not an image at all", content_type="image/png"),
+    ):
+        with pytest.raises(ValidationError) as excinfo:
+            new_event(org_admin, council, logo=upload)
+        assert list(excinfo.value.message_dict) == ["logo"]
+    assert not Event.objects.filter(organisation=council).exists()
+
+
+def test_a_logo_over_the_size_limit_is_refused(council, org_admin, settings):
+    settings.HUBBUB_MAX_PHOTO_BYTES = 1024
+    upload = SimpleUploadedFile("logo.png", b"\x89PNG" + b"0" * 4096, content_type="image/png")
+    with pytest.raises(ValidationError) as excinfo:
+        new_event(org_admin, council, logo=upload)
+    assert "larger than" in " ".join(excinfo.value.message_dict["logo"])
 
 
 def test_organiser_updates_the_event_and_the_change_is_described(council, org_admin):

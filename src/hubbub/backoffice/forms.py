@@ -50,7 +50,8 @@ class EventFieldsForm(forms.Form):
         max_length=7,
         initial="#1d70b8",
         help_text=_(
-            "As #RRGGBB. White text goes on it, so it must be dark enough to read (4.5:1)."
+            "As #RRGGBB. The text on it is white or black, whichever reads better; a "
+            "mid-tone on which neither is readable (4.5:1) is refused."
         ),
         widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
     )

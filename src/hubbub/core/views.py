@@ -18,6 +18,17 @@ def not_found(request, exception=None):
     return render(request, "core/404.html", {"message": message}, status=404)
 
 
+def forbidden(request, exception=None):
+    message = ""
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or "Permission denied."}, status=403)
+    if message.startswith("You may not "):  # the policy's terse wording names an internal action
+        message = ""
+    return render(request, "core/403.html", {"message": message}, status=403)
+
+
 def server_error(request):
     return render(request, "core/500.html", status=500)
 

@@ -11,8 +11,11 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
+from hubbub.core.images import check_image_header
+
 from .checks import check_session, find_overlaps
 from .models import Event, Organisation, Partner, Room, Session, Speaker, Track
+from .setup import check_brand_colour
 
 
 class EventTimeMixin:
@@ -155,8 +158,31 @@ class SessionInline(EventTimeHelpMixin, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class EventAdminForm(forms.ModelForm):
+    """The admin refuses what the back office refuses: an unreadable brand colour, a logo
+    that is not a photo (SVG can carry script), too large or of too many pixels."""
+
+    def clean_brand_colour(self):
+        colour = (self.cleaned_data.get("brand_colour") or "").strip().lower()
+        errors: dict = {}
+        check_brand_colour(colour, errors)
+        if errors:
+            raise ValidationError(errors["brand_colour"])
+        return colour
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
+            try:
+                check_image_header(logo, field="logo")
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["logo"]) from None
+        return logo
+
+
 @admin.register(Event)
 class EventAdmin(EventTimeMixin, admin.ModelAdmin):
+    form = EventAdminForm
     list_display = ["title", "starts_on", "ends_on", "organisation", "status", "venue"]
     list_filter = ["status", "organisation"]
     search_fields = ["title", "slug", "venue", "organisation__name"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hubbub.core.audit import log_action
+from hubbub.core.colour import best_text_contrast, is_accessible_brand_colour, nearest_accessible
 from hubbub.core.images import clean_photo
 from hubbub.core.permissions import Action, policy
 
@@ -35,35 +36,30 @@ EVENT_FIELDS = (
     "brand_colour",
     "bilingual",
 )
-# The brand colour is the background of white text (buttons, the event's header).
-MIN_CONTRAST_WITH_WHITE = 4.5
 LOGO_MAX_EDGE = 800
 
 
 # -- colour --------------------------------------------------------------------------------------
-def _linear(channel: int) -> float:
-    value = channel / 255
-    return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-
-def contrast_with_white(colour: str) -> float:
-    """The WCAG contrast ratio of white text on ``colour`` (#RRGGBB)."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    luminance = 0.2126 * _linear(red) + 0.7152 * _linear(green) + 0.0722 * _linear(blue)
-    return 1.05 / (luminance + 0.05)
-
-
-def _check_brand_colour(colour: str, errors: dict) -> None:
+# The brand colour fills the event's header; its text is white or near-black, whichever reads
+# better (core.colour). A mid-tone on which neither reaches 4.5:1 is refused.
+def check_brand_colour(colour: str, errors: dict) -> None:
     if "brand_colour" in errors or not colour:
         return
-    ratio = contrast_with_white(colour)
-    if ratio < MIN_CONTRAST_WITH_WHITE:
+    if not is_accessible_brand_colour(colour):
+        darker, lighter = nearest_accessible(colour)
         errors["brand_colour"] = [
             _(
-                "White text on %(colour)s has a contrast of %(ratio).1f:1; choose a darker "
-                "colour that reaches at least 4.5:1 so everyone can read it."
+                "Neither white nor black text on %(colour)s reaches a contrast of 4.5:1 "
+                "(the best is %(ratio).1f:1), so some people could not read the event's "
+                "header. Choose a darker colour such as %(darker)s or a lighter one such as "
+                "%(lighter)s."
             )
-            % {"colour": colour, "ratio": ratio}
+            % {
+                "colour": colour,
+                "ratio": best_text_contrast(colour),
+                "darker": darker,
+                "lighter": lighter,
+            }
         ]
 
 
@@ -78,7 +74,7 @@ def _validate_event(event: Event, *, sessions_must_fit: bool = False) -> None:
     for name in ("title", "slug"):
         if not str(getattr(event, name) or "").strip() and name not in errors:
             errors[name] = [_("This field cannot be blank.")]
-    _check_brand_colour(event.brand_colour, errors)
+    check_brand_colour(event.brand_colour, errors)
     if sessions_must_fit and event.pk and not {"starts_on", "ends_on", "time_zone"} & set(errors):
         first = event.day_start(event.starts_on)
         after_last = event.day_start(event.ends_on + timedelta(days=1))

@@ -7,6 +7,7 @@ app_name = "events"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:event>/", views.home, name="home"),
+    path("<slug:event>/brand.css", views.brand_css, name="brand_css"),
     path("<slug:event>/programme/", views.programme, name="programme"),
     path("<slug:event>/programme/schedule.ics", views.programme_ics, name="programme_ics"),
     path("<slug:event>/programme/schedule.xml", views.schedule_xml, name="schedule_xml"),

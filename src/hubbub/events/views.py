@@ -1,7 +1,9 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from hubbub.core.colour import is_hex_colour, text_colour_on
 from hubbub.core.eventviews import event_view, render_event
 from hubbub.core.text import render_markdown
 
@@ -129,3 +131,25 @@ def schedule_xml(request, event):
 def schedule_json(request, event):
     document = exports.frab_schedule(event, programme_sessions(event), _base_url(request))
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@event_view()
+def brand_css(request, event):
+    """The event's colours as CSS custom properties, so pages carry no ``style=`` attribute.
+
+    Keyed by the event's last change: the pages link it with ``?v=<updated time>``, so it can
+    be cached for a long time and a new colour is picked up on the next page load.
+    """
+    colour = event.brand_colour if is_hex_colour(event.brand_colour) else "#1d70b8"
+    body = (
+        ":root {\n"
+        f"  --event-brand: {colour};\n"
+        f"  --event-brand-text: {text_colour_on(colour)};\n"
+        "}\n"
+    )
+    response = HttpResponse(body, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if request.GET.get("v") else "public, max-age=300"
+    )
+    response["Last-Modified"] = http_date(event.updated_at.timestamp())
+    return response

@@ -1,5 +1,6 @@
 from django import template
 
+from hubbub.core import colour
 from hubbub.core.permissions import Action, policy
 
 register = template.Library()
@@ -15,3 +16,9 @@ def is_team_member(user, event) -> bool:
 def can_manage(user, event) -> bool:
     """Whether ``user`` may manage ``event`` (for the link to its organiser tools)."""
     return policy.can(user, Action.MANAGE_EVENT, event)
+
+
+@register.filter
+def text_colour_on(background: str) -> str:
+    """White or near-black, whichever reads better on ``background`` (#RRGGBB)."""
+    return colour.text_colour_on(background)
