@@ -1,13 +1,18 @@
-"""`hubbub demo`: the two demo events, loaded once however often it runs."""
+"""`hubbub demo`: the demo events, loaded once however often it runs; the live workshop is
+dated today whenever it is loaded."""
 
 import io
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
 
+from hubbub.events.demo import LONDON, workshop_anchor
 from hubbub.events.models import Event, Room, Session, Speaker
+from hubbub.live.models import LiveEntry
 from hubbub.team.models import EventRole
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def counts() -> dict:
     return {
         model.__name__: model.objects.count()
-        for model in (Event, Room, Session, Speaker, EventRole, get_user_model())
+        for model in (Event, Room, Session, Speaker, EventRole, LiveEntry, get_user_model())
     }
 
 
@@ -25,7 +30,7 @@ def test_demo_twice_changes_nothing_the_second_time():
     first = counts()
     call_command("demo", stdout=io.StringIO())
     assert counts() == first
-    assert first["Event"] == 2 and first["Session"] > 10
+    assert first["Event"] == 3 and first["Session"] > 10
 
 
 def test_demo_creates_both_events_on_their_dates():
@@ -58,3 +63,72 @@ def test_demo_pages_render(client):
         speaker.get_absolute_url(),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def london_today() -> date:
+    return timezone.localtime(timezone.now(), Event().tz).date()
+
+
+def test_demo_workshop_is_live_today_with_sessions_before_now_and_after():
+    call_command("demo", stdout=io.StringIO())
+    workshop = Event.objects.get(slug="personalisation-workshop")
+    assert workshop.status == Event.Status.LIVE and workshop.time_zone == "Europe/London"
+    assert workshop.starts_on == workshop.ends_on == london_today()
+    # The programme is laid out around the current half hour (see the next test for the hours
+    # when today has no room before or after it).
+    anchor = workshop_anchor()
+    sessions = list(workshop.sessions.all())
+    assert any(s.ends_at <= anchor for s in sessions)
+    assert any(s.starts_at <= anchor < s.ends_at for s in sessions)
+    assert any(s.starts_at > anchor for s in sessions)
+    assert workshop.rooms.count() >= 2 and workshop.speakers.count() >= 2
+    assert "demo" in workshop.summary.lower()
+
+
+def test_demo_workshop_programme_is_around_the_current_half_hour_and_within_the_day():
+    noon = datetime(2026, 6, 1, 12, 17, tzinfo=LONDON)
+    assert workshop_anchor(noon) == datetime(2026, 6, 1, 12, 0, tzinfo=LONDON)
+    after_midnight = workshop_anchor(datetime(2026, 6, 1, 0, 10, tzinfo=LONDON))
+    assert after_midnight.date() == date(2026, 6, 1)
+    assert after_midnight - timedelta(minutes=150) >= datetime(2026, 6, 1, tzinfo=LONDON)
+    late = workshop_anchor(datetime(2026, 6, 1, 23, 50, tzinfo=LONDON))
+    assert late + timedelta(minutes=210) <= datetime(2026, 6, 2, tzinfo=LONDON)
+
+
+def test_demo_workshop_has_a_team_a_pinned_entry_and_entries_already_posted(client):
+    call_command("demo", stdout=io.StringIO())
+    workshop = Event.objects.get(slug="personalisation-workshop")
+    roles = set(EventRole.objects.filter(event=workshop).values_list("role", flat=True))
+    assert {"editor", "reporter"} <= roles
+    entries = LiveEntry.objects.filter(event=workshop)
+    assert entries.count() >= 5
+    assert entries.filter(pinned=True).count() == 1
+    assert entries.exclude(image="").exists()
+    assert all(entry.created_at <= timezone.now() for entry in entries)
+    page = client.get("/personalisation-workshop/live/")
+    assert page.status_code == 200
+    assert "Welcome to the live blog" in page.content.decode()
+
+
+def test_demo_loaded_on_a_later_day_moves_the_workshop_to_that_day():
+    call_command("demo", stdout=io.StringIO())
+    workshop = Event.objects.get(slug="personalisation-workshop")
+    # As if it had been loaded yesterday and run all day.
+    day = timedelta(days=1)
+    Event.objects.filter(pk=workshop.pk).update(
+        starts_on=F("starts_on") - day, ends_on=F("ends_on") - day, status=Event.Status.ENDED
+    )
+    workshop.sessions.update(starts_at=F("starts_at") - day, ends_at=F("ends_at") - day)
+    LiveEntry.objects.filter(event=workshop).update(created_at=F("created_at") - day)
+    old_ids = set(LiveEntry.objects.filter(event=workshop).values_list("pk", flat=True))
+
+    call_command("demo", stdout=io.StringIO())
+
+    workshop.refresh_from_db()
+    assert workshop.starts_on == london_today() and workshop.status == Event.Status.LIVE
+    for session in workshop.sessions.select_related("event", "room"):
+        session.full_clean()  # on the event's (new) day
+    entries = LiveEntry.objects.filter(event=workshop)
+    assert not old_ids & set(entries.values_list("pk", flat=True))
+    assert entries.filter(pinned=True).count() == 1
+    assert entries.filter(created_at__date__lt=london_today() - day).count() == 0
