@@ -132,3 +132,39 @@ def test_demo_loaded_on_a_later_day_moves_the_workshop_to_that_day():
     assert not old_ids & set(entries.values_list("pk", flat=True))
     assert entries.filter(pinned=True).count() == 1
     assert entries.filter(created_at__date__lt=london_today() - day).count() == 0
+
+
+def test_demo_conference_is_a_full_archive_of_its_day(client):
+    from hubbub.blog.models import Post
+    from hubbub.comments.models import Comment, Like
+    from hubbub.media.models import Gallery, Photo, Slideshow
+    from hubbub.unconf.models import Outcome, Pitch
+
+    call_command("demo", stdout=io.StringIO())
+    event = Event.objects.get(slug="all-change-2011")
+    assert Post.objects.filter(event=event, status=Post.Status.PUBLISHED).count() >= 3
+    decks = Slideshow.objects.filter(event=event)
+    assert decks.count() >= 2
+    assert all(deck.status == Slideshow.Status.READY and deck.slides.count() >= 3 for deck in decks)
+    assert Photo.objects.filter(gallery__event=event).count() >= 5
+    comments = Comment.objects.filter(event=event)
+    assert comments.count() >= 5
+    assert set(comments.values_list("status", flat=True)) == {Comment.Status.APPROVED}
+    assert Like.objects.filter(event=event).count() >= 10
+    assert Pitch.objects.filter(unconference__event=event, slot__isnull=False).count() >= 3
+    assert Outcome.objects.filter(pitch__unconference__event=event).count() >= 3
+    # Everything said on the live blog is dated on the day of the conference.
+    days = {e.created_at.astimezone(LONDON).date() for e in LiveEntry.objects.filter(event=event)}
+    assert days == {date(2011, 12, 9)}
+    for url in (
+        "/all-change-2011/blog/",
+        "/all-change-2011/slides/",
+        f"/all-change-2011/photos/{Gallery.objects.get(event=event).pk}/",
+        f"/all-change-2011/slides/{decks.first().pk}/",
+        "/all-change-2011/live/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "demo" in page.content.decode().lower(), url
+    topics = client.get("/all-change-2011/unconference/board").content.decode()
+    assert "Open data nobody uses" in topics
