@@ -168,3 +168,19 @@ def test_demo_conference_is_a_full_archive_of_its_day(client):
         assert "demo" in page.content.decode().lower(), url
     topics = client.get("/all-change-2011/unconference/board").content.decode()
     assert "Open data nobody uses" in topics
+
+
+def test_demo_2008_conference_is_an_archive_with_its_updates_and_a_post(client):
+    from hubbub.blog.models import Post
+
+    call_command("demo", stdout=io.StringIO())
+    event = Event.objects.get(slug="lg-innovation-2008")
+    assert event.status == Event.Status.ARCHIVED
+    entries = LiveEntry.objects.filter(event=event)
+    assert entries.count() >= 4
+    days = {entry.created_at.astimezone(LONDON).date() for entry in entries}
+    assert days == {date(2008, 11, 19), date(2008, 11, 20)}
+    assert Post.objects.filter(event=event).count() == 1
+    assert "Helen Marsh" in client.get("/lg-innovation-2008/live/").content.decode()
+    call_command("demo", stdout=io.StringIO())
+    assert LiveEntry.objects.filter(event=event).count() == entries.count()

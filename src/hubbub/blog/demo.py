@@ -73,7 +73,22 @@ DEMO_POSTS = [
 ]
 
 
+INNOVATION_EVENT = "lg-innovation-2008"
+INNOVATION_POST = (
+    datetime(2008, 11, 21, 10, 0, tzinfo=LONDON),
+    "Innovation 2008: two days in one page",
+    "Two days, three keynotes and one message that kept coming back: an idea is not an "
+    "innovation until it is how things are done.\n\n"
+    "- **Why innovation stalls**: pilots that never end.\n"
+    "- **Tenants as designers**: the repairs service Valleys Housing Trust rebuilt with its "
+    "tenants.\n"
+    "- **Open data in councils**: five councils will publish their spending every month.\n\n"
+    + DEMO_NOTE,
+)
+
+
 def load_demo_posts(demo) -> None:
+    _load_innovation_post(demo)
     event = demo.events[DEMO_EVENT]
     if Post.objects.filter(event=event).exists():
         return
@@ -96,3 +111,23 @@ def load_demo_posts(demo) -> None:
         Post.objects.filter(pk=post.pk).update(created_at=published)
         add_demo_comments(post, comments, moderator=editor, at=published.replace(hour=20))
         add_demo_likes(post, likes)
+
+
+def _load_innovation_post(demo) -> None:
+    """Only while the demo fills it: once it is an archive nothing more can be written."""
+    event = demo.events.get(INNOVATION_EVENT)
+    if event is None or event.is_archive or Post.objects.filter(event=event).exists():
+        return
+    published, title, body = INNOVATION_POST
+    organiser = get_user_model().objects.get(username="organiser")
+    post = do_save_post(
+        event=event,
+        author=organiser,
+        title=title,
+        body=body,
+        status=Post.Status.PUBLISHED,
+        publish_at=published,
+        categories="Reports",
+        tags="innovation, open data",
+    )
+    Post.objects.filter(pk=post.pk).update(created_at=published)

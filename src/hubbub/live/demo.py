@@ -37,6 +37,37 @@ DEMO_ENTRIES = [
 # The conference day: the updates are dated through it, not when the demo was loaded.
 DEMO_ENTRY_TIMES = ["09:05", "09:40", "10:05", "10:40"]
 
+INNOVATION_EVENT = "lg-innovation-2008"
+# (day, time, kind, body) on the 2008 conference's two days.
+INNOVATION_ENTRIES = [
+    (
+        0,
+        "09:35",
+        "update",
+        "Helen Marsh opens the conference to a full auditorium. *(Demo update.)*",
+    ),
+    (
+        0,
+        "09:50",
+        "key_moment",
+        "Helen Marsh: most innovation does not fail, it is **never finished**.",
+    ),
+    (0, "11:20", "quote", "“Evidence first, then rollout, never the other way round.”"),
+    (
+        0,
+        "14:10",
+        "update",
+        "The think-tank on scaling what works splits into three groups: housing, care, waste.",
+    ),
+    (
+        1,
+        "09:40",
+        "update",
+        "Day two: Gwen Llewellyn on tenants designing their own repairs service.",
+    ),
+    (1, "11:30", "update", "Open data workshop: five councils agree to publish spending monthly."),
+]
+
 # The workshop's morning so far: (minutes before loading, author, kind, body, photo caption).
 WORKSHOP_WELCOME = (
     "**Welcome to the live blog of the personalisation workshop.** This is a demonstration of "
@@ -154,6 +185,8 @@ SIMULATED_POSTS = [
 
 def load_demo_entries(demo) -> None:
     _load_conference_entries(demo.events[DEMO_EVENT])
+    if INNOVATION_EVENT in demo.events:
+        _load_innovation_entries(demo.events[INNOVATION_EVENT])
     if WORKSHOP_SLUG in demo.events:
         load_workshop_entries(demo.events[WORKSHOP_SLUG])
 
@@ -167,9 +200,20 @@ def _load_conference_entries(event: Event) -> None:
         LiveEntry.objects.filter(pk=entry.pk).update(created_at=_on_day(event, hhmm))
 
 
-def _on_day(event: Event, hhmm: str):
+def _load_innovation_entries(event: Event) -> None:
+    """Only while the demo fills it: once it is an archive nothing more can be written."""
+    if event.is_archive or LiveEntry.objects.filter(event=event).exists():
+        return
+    organiser = get_user_model().objects.get(username="organiser")
+    for day, hhmm, kind, body in INNOVATION_ENTRIES:
+        entry = do_create_entry(event=event, author=organiser, body=body, kind=kind)
+        _backdate(entry, _on_day(event, hhmm, day))
+
+
+def _on_day(event: Event, hhmm: str, day: int = 0):
     hours, minutes = (int(part) for part in hhmm.split(":"))
-    return event.day_start(event.starts_on) + timedelta(hours=hours, minutes=minutes)
+    start = event.day_start(event.starts_on + timedelta(days=day))
+    return start + timedelta(hours=hours, minutes=minutes)
 
 
 def load_workshop_entries(event: Event, now=None) -> None:
