@@ -11,6 +11,7 @@ import random
 import threading
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections
 
 from hubbub.events.demo import WORKSHOP_SLUG
@@ -56,6 +57,9 @@ def run_demo_reporting(stop: threading.Event, rng: random.Random | None = None) 
                 continue
             post_simulated_entry(event, number)
             number += 1
+        except (PermissionDenied, ValidationError) as exc:
+            # Ended, archived or the team removed: say why, without a traceback every time.
+            logger.warning("demo: the simulated team cannot post: %s", exc)
         except Exception:
             logger.exception("demo: the simulated team could not post")
         finally:
