@@ -19,10 +19,14 @@ pytestmark = pytest.mark.django_db
 
 
 def counts() -> dict:
-    return {
-        model.__name__: model.objects.count()
-        for model in (Event, Room, Session, Speaker, EventRole, LiveEntry, get_user_model())
-    }
+    from hubbub.blog.models import Post
+    from hubbub.comments.models import Comment, Like
+    from hubbub.media.models import Photo, Slide, Slideshow
+    from hubbub.unconf.models import Outcome, Pitch, Vote
+
+    models = (Event, Room, Session, Speaker, EventRole, LiveEntry, get_user_model())
+    models += (Post, Comment, Like, Slideshow, Slide, Photo, Pitch, Vote, Outcome)
+    return {model.__name__: model.objects.count() for model in models}
 
 
 def test_demo_twice_changes_nothing_the_second_time():
