@@ -197,7 +197,7 @@ def _load_conference_entries(event: Event) -> None:
     editor = get_user_model().objects.get(username="editor")
     for (kind, body), hhmm in zip(DEMO_ENTRIES, DEMO_ENTRY_TIMES, strict=True):
         entry = do_create_entry(event=event, author=editor, body=body, kind=kind)
-        LiveEntry.objects.filter(pk=entry.pk).update(created_at=_on_day(event, hhmm))
+        _backdate(entry, _on_day(event, hhmm))
 
 
 def _load_innovation_entries(event: Event) -> None:
@@ -264,7 +264,7 @@ def _post(event, author, kind, body, caption, *, seed, at=None) -> LiveEntry:
 
 
 def _session_at(event: Event, at) -> Session | None:
-    """A session with a room on at ``at``, picked at random when there are several."""
+    """A session (not a break) on at ``at``, picked at random when there are several."""
     on_now = Session.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at).filter(
         ~Q(kind=Session.Kind.BREAK)
     )
