@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` has the demo's simulated reporting team post to the live workshop; DEMO_LIVE=0 stops it.
+DEMO_LIVE ?= 1
 # PostgreSQL used by the second test pass; tests skip it (or fail with HUBBUB_REQUIRE_SERVICES=1)
 # when it cannot be reached.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hubbub
@@ -80,7 +82,7 @@ demo: migrate
 	$(BIN)/hubbub demo
 
 run: demo
-	$(BIN)/hubbub serve --host $(HOST) --port $(PORT)
+	HUBBUB_DEMO_LIVE=$(DEMO_LIVE) $(BIN)/hubbub serve --host $(HOST) --port $(PORT)
 
 worker: setup
 	$(BIN)/hubbub worker

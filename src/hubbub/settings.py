@@ -283,6 +283,12 @@ HUBBUB_EMBEDDED_WORKER = os.environ.get("HUBBUB_EMBEDDED_WORKER", "1") != "0"
 # How often the background worker runs its periodic checks (events going live and ending by
 # their dates), in seconds; 0 turns them off (run `hubbub events tick` from cron instead).
 HUBBUB_PERIODIC_SECONDS = max(0, int(os.environ.get("HUBBUB_PERIODIC_SECONDS", "60")))
+# "1": while `hubbub serve` runs, a simulated reporting team posts to the demo's live workshop
+# (`hubbub demo`) every 20-40 s; HUBBUB_DEMO_LIVE_INTERVAL is the mean wait in seconds.
+HUBBUB_DEMO_LIVE = env_bool("HUBBUB_DEMO_LIVE")
+HUBBUB_DEMO_LIVE_INTERVAL = float(os.environ.get("HUBBUB_DEMO_LIVE_INTERVAL", "30"))
+if not HUBBUB_DEMO_LIVE_INTERVAL > 0:
+    raise ValueError("HUBBUB_DEMO_LIVE_INTERVAL must be a number of seconds above 0")
 
 
 def _trusted_proxies() -> list[str]:

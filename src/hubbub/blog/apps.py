@@ -10,11 +10,14 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from hubbub.comments.targets import register
+        from hubbub.events.demo import register_demo_loader
 
+        from .demo import load_demo_posts
         from .models import Post
         from .services import post_target
 
         register("post", Post, post_target)
+        register_demo_loader(load_demo_posts, order=50)
         post_migrate.connect(ensure_search_index, sender=self)
 
         from . import audit

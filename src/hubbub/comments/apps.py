@@ -12,7 +12,7 @@ class CommentsConfig(AppConfig):
         from hubbub.live.extensions import register_entry_extras
         from hubbub.live.models import LiveEntry
 
-        from .demo import load_demo_comment_policy
+        from .demo import load_demo_comment_policy, load_demo_entry_conversation
         from .models import Comment
         from .reactions import entry_reactions
         from .targets import comment_target, entry_target, register
@@ -21,6 +21,8 @@ class CommentsConfig(AppConfig):
         register("comment", Comment, comment_target)
         register_entry_extras(entry_reactions)
         register_demo_loader(load_demo_comment_policy, order=15)
+        # After the live updates (20) and the unconference's notes (30).
+        register_demo_loader(load_demo_entry_conversation, order=40)
 
         from . import audit
 

@@ -91,6 +91,7 @@ def _render_entries_area(request, event, order, session_filter, cursor) -> dict:
         "entries": page,
         "pinned": pinned,
         "key_moments": [(e, plain_text(e.body, 120)) for e in key_moments],
+        "key_moments_shown": KEY_MOMENTS_SHOWN,
         "sessions": sessions,
         "order": order,
         "session_filter": session_filter,

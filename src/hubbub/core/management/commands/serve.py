@@ -5,6 +5,8 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from hubbub.core.serving import start_serve_companions
+
 
 def embedded_worker_wanted() -> bool:
     """Jobs on the database backend need a worker; the one-command default runs its own."""
@@ -53,6 +55,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 "background jobs: embedded worker started (HUBBUB_EMBEDDED_WORKER=0 to stop it)"
             )
+        for line in start_serve_companions():
+            self.stdout.write(line)
         self.stdout.flush()
         try:
             self._run(uvicorn, host, port, workers, log_level)

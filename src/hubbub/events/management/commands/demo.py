@@ -9,6 +9,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = load_demo()
         self.stdout.write("Demo events: /all-change-2011/ and /lg-innovation-2008/ (demo data).")
+        self.stdout.write(
+            "Live today: /personalisation-workshop/live/ (serve with HUBBUB_DEMO_LIVE=1 and a "
+            "demo reporting team posts every 20-40 seconds)."
+        )
         self.stdout.write("Demo users (passwords for this demo only):")
         for user in users:
             where = user.event or "every demo event"

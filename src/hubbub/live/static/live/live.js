@@ -43,12 +43,17 @@ function startLive(root) {
   source.addEventListener("entry.updated", (message) => onUpdated(JSON.parse(message.data)));
   source.addEventListener("entry.pinned", (message) => onPinned(JSON.parse(message.data)));
   source.addEventListener("entry.deleted", (message) => onDeleted(JSON.parse(message.data)));
+  // The key moments box follows every entry change: new, re-kinded, edited or deleted.
+  for (const type of ["entry.created", "entry.updated", "entry.pinned", "entry.deleted"]) {
+    source.addEventListener(type, (message) => followKeyMoment(type, JSON.parse(message.data)));
+  }
   source.addEventListener("resync", () => reloadEntries());
   // Comments and likes (comments app): show approved comments under their entry, update counts.
   source.addEventListener("comment.approved", (message) => {
     const comment = JSON.parse(message.data);
     const list = document.querySelector(`[data-comments-for="${comment.target}"]`);
     if (!list || document.getElementById(`comment-${comment.id}`)) return;
+    countComment(comment.target);
     list.append(fromHtml(comment.html));
     list.hidden = false;
   });
@@ -157,6 +162,7 @@ function startLive(root) {
   function onPinned(entry) {
     const pinnedArea = document.getElementById("pinned-area");
     document.getElementById(`entry-${entry.id}`)?.remove();
+    clearEmptyPinnedArea(pinnedArea);
     if (entry.pinned) {
       if (firstPage && pinnedArea) {
         const wrapper = document.createElement("ul");
@@ -186,6 +192,63 @@ function startLive(root) {
     held = held.filter((element) => element.id !== `entry-${entry.id}`);
     updateNotice();
     resized();
+  }
+
+  function clearEmptyPinnedArea(pinnedArea) {
+    // Unpinned: no empty "Pinned update" list is left behind for screen readers.
+    if (pinnedArea && !pinnedArea.querySelector("li")) pinnedArea.replaceChildren();
+  }
+
+  function followKeyMoment(type, entry) {
+    const box = document.getElementById("key-moments");
+    const moments = document.getElementById("key-moments-list");
+    if (!box || !moments) return;
+    const current = moments.querySelector(`:scope > li[data-entry-id="${entry.id}"]`);
+    const isKeyMoment = type !== "entry.deleted" && entry.kind === "key_moment" && entry.status === "published";
+    if (!isKeyMoment) {
+      current?.remove();
+    } else {
+      const item = keyMomentItem(entry);
+      if (current) current.replaceWith(item);
+      else if (type === "entry.created") moments.prepend(item);
+      else insertKeyMomentInOrder(moments, item, entry.id);
+      const limit = Number(box.dataset.limit || 20);
+      while (moments.children.length > limit) moments.lastElementChild.remove();
+    }
+    box.hidden = moments.children.length === 0;
+  }
+
+  function insertKeyMomentInOrder(moments, item, id) {
+    // Newest first, as the page lists them (ids grow with time).
+    const before = [...moments.children].find((li) => Number(li.dataset.entryId) < id);
+    if (before) before.before(item);
+    else moments.append(item);
+  }
+
+  function keyMomentItem(entry) {
+    // The same line the page renders: the time (as the entry card shows it) and a summary.
+    const card = fromHtml(entry.html);
+    const item = document.createElement("li");
+    item.dataset.entryId = entry.id;
+    const link = document.createElement("a");
+    link.href = entry.url;
+    const time = card.querySelector("time");
+    if (time) link.append(time.cloneNode(true));
+    let summary = (card.querySelector(".entry__body")?.textContent ?? entry.body).split(/\s+/).join(" ").trim();
+    if (summary.length > 120) summary = `${summary.slice(0, 119).trimEnd()}…`;
+    item.append(link, ` ${summary}`);
+    return item;
+  }
+
+  function countComment(target) {
+    // "N comments" under an entry counts the comment that just arrived.
+    for (const link of document.querySelectorAll(`[data-reactions-for="${target}"] [data-comment-count]`)) {
+      const count = Number(link.dataset.commentCount || 0) + 1;
+      link.dataset.commentCount = count;
+      const hidden = link.querySelector(".visually-hidden");
+      link.replaceChildren(count === 1 ? "1 comment" : `${count} comments`);
+      if (hidden) link.append(hidden);
+    }
   }
 
   async function reloadEntries() {
