@@ -12,6 +12,7 @@ django_application = get_asgi_application()
 
 from hubbub.core.asgi_limits import BodyLimits  # noqa: E402
 from hubbub.live.pagecache import LivePageCache  # noqa: E402
+from hubbub.live.publishing import flush_ephemeral  # noqa: E402
 from hubbub.live.stream import STREAM_PATH, get_stream_server  # noqa: E402
 from hubbub.team import desk_stream  # noqa: E402
 
@@ -51,6 +52,7 @@ async def _lifespan(receive, send):
             _tune_garbage_collector()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            flush_ephemeral()  # like counts waiting for their timer
             await get_stream_server().stop()
             await send({"type": "lifespan.shutdown.complete"})
             return

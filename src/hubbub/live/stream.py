@@ -26,6 +26,7 @@ from django.conf import settings
 from .broker import (
     CLOSE_DESK_STREAMS,
     CONTROL_PREFIX,
+    EPHEMERAL_SEQ,
     REWRITE_FRAMES,
     StreamMessageData,
     get_broker,
@@ -70,6 +71,11 @@ Receive = Callable[[], Awaitable[dict]]
 
 def sse_frame(seq: int, type: str, data: str) -> bytes:
     return f"id: {seq}\nevent: {type}\ndata: {data}\n\n".encode()
+
+
+def ephemeral_frame(type: str, data: str) -> bytes:
+    # No id: the reader's resume position stays at the last message of the sequence.
+    return f"event: {type}\ndata: {data}\n\n".encode()
 
 
 def resync_frame(reason: str, seq: int | None) -> bytes:
@@ -122,6 +128,12 @@ class EventHub:
             self.early[message.seq] = message
             if self.gap_task is None or self.gap_task.done():
                 self.gap_task = asyncio.get_running_loop().create_task(self._fill_gap())
+
+    def broadcast(self, message: StreamMessageData) -> None:
+        """An ephemeral message: to the readers connected now, never into the log."""
+        frame = ephemeral_frame(message.type, message.data)
+        for reader in self.readers:
+            reader.push(None, frame)
 
     def _deliver(self, seq: int, frame: bytes) -> None:
         if not self.log or seq != self.log_start + len(self.log):
@@ -303,6 +315,11 @@ class StreamServer:
             desk = self.desk_hubs.get(message.event_id)
             if desk is not None:
                 desk.receive(message)
+            return
+        if message.seq == EPHEMERAL_SEQ:
+            hub = self.hubs.get(message.event_id)
+            if hub is not None:
+                hub.broadcast(message)
             return
         self.hub(message.event_id).receive(message)
 
