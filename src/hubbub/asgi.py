@@ -1,6 +1,7 @@
 """ASGI entry point: the live stream path goes to the lean SSE handler, the rest to Django;
 every request body passes one size guard first."""
 
+import asyncio
 import gc
 import os
 
@@ -10,6 +11,7 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
+from hubbub.core import audience  # noqa: E402
 from hubbub.core.asgi_limits import BodyLimits  # noqa: E402
 from hubbub.live.pagecache import LivePageCache  # noqa: E402
 from hubbub.live.publishing import flush_ephemeral  # noqa: E402
@@ -27,12 +29,30 @@ async def hubbub_application(scope, receive, send):
         if match:
             await desk_stream.handle(scope, receive, send, match["slug"])
             return
+        if scope["method"] == "GET" and audience.has_recorders():
+            send = _counted(scope, send)
         if LivePageCache.applies(scope):
             await _live_page_cache().handle(scope, receive, send, django_application)
             return
         await django_application(scope, receive, send)
     elif scope["type"] == "lifespan":
         await _lifespan(receive, send)
+
+
+def _counted(scope, send):
+    """``send``, telling the audience figures about each HTML page answered with 200 (in
+    memory only: see hubbub.core.audience)."""
+
+    async def counted_send(message):
+        if message["type"] == "http.response.start" and message["status"] == 200:
+            for name, value in message.get("headers", ()):
+                if name.lower() == b"content-type":
+                    if value.startswith(b"text/html"):
+                        audience.page_served(scope, 200)
+                    break
+        await send(message)
+
+    return counted_send
 
 
 _page_cache: LivePageCache | None = None
@@ -50,9 +70,11 @@ async def _lifespan(receive, send):
         message = await receive()
         if message["type"] == "lifespan.startup":
             _tune_garbage_collector()
+            audience.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             flush_ephemeral()  # like counts waiting for their timer
+            await asyncio.to_thread(audience.flush)  # figures counted since the last write
             await get_stream_server().stop()
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -272,6 +272,8 @@ HUBBUB_EMBEDDED_WORKER = os.environ.get("HUBBUB_EMBEDDED_WORKER", "1") != "0"
 # How often the background worker runs its periodic checks (events going live and ending by
 # their dates), in seconds; 0 turns them off (run `hubbub events tick` from cron instead).
 HUBBUB_PERIODIC_SECONDS = max(0, int(os.environ.get("HUBBUB_PERIODIC_SECONDS", "60")))
+# How often each server process writes the audience figures it counted in memory (stats app).
+HUBBUB_STATS_FLUSH_SECONDS = max(1, int(os.environ.get("HUBBUB_STATS_FLUSH_SECONDS", "30")))
 
 
 def _trusted_proxies() -> list[str]:

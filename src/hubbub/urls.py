@@ -26,6 +26,7 @@ urlpatterns = [
         include(("hubbub.comments.urls", "comments"), namespace="site_comments"),
     ),
     path("blog/", include(("hubbub.blog.urls", "blog"), namespace="site_blog")),
+    path("<slug:event>/manage/audience/", include("hubbub.stats.urls")),
     # /manage/ and /<event>/manage/…: before the event's own paths.
     path("", include("hubbub.backoffice.urls")),
     path("<slug:event>/blog/", include(("hubbub.blog.urls", "blog"), namespace="blog")),

@@ -16,6 +16,7 @@ from hubbub.comments import services as comments
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, Role, policy
 from hubbub.events import setup
+from hubbub.events.extensions import dashboard_tools_from_apps
 from hubbub.events.lifecycle import EventClosed
 from hubbub.events.models import Event
 from hubbub.team.models import EventRole
@@ -96,6 +97,7 @@ def dashboard(request, event):
         "backoffice/dashboard.html",
         {
             "attention": attention(event),
+            "app_tools": dashboard_tools_from_apps(event),
             "can_copy": policy.can_in_organisation(
                 request.user, Action.CREATE_EVENT, event.organisation
             ),

@@ -62,3 +62,26 @@ def register_attention_provider(provider: AttentionProvider) -> None:
 
 def attention_from_apps(event) -> list[Attention]:
     return [item for provider in _attention_providers for item in provider(event)]
+
+
+@dataclass
+class DashboardTool:
+    """A link among the organiser's tools on the event dashboard."""
+
+    label: str
+    url: str
+    hint: str = ""
+
+
+# event -> the tools an app adds (no queries needed: they are links).
+DashboardToolProvider = Callable[[object], list[DashboardTool]]
+_dashboard_tool_providers: list[DashboardToolProvider] = []
+
+
+def register_dashboard_tool(provider: DashboardToolProvider) -> None:
+    if provider not in _dashboard_tool_providers:
+        _dashboard_tool_providers.append(provider)
+
+
+def dashboard_tools_from_apps(event) -> list[DashboardTool]:
+    return [tool for provider in _dashboard_tool_providers for tool in provider(event)]

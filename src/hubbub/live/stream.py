@@ -47,6 +47,10 @@ RESOLVE_TTL_SECONDS = 30.0
 UNKNOWN_TTL_SECONDS = 5.0
 MAX_RESOLVED = 10_000
 
+# An entry.created frame, and the entry's id: the audience figures count who received it.
+ENTRY_CREATED = re.compile(rb"^id: \d+\nevent: entry\.created\ndata: \{\"id\":(\d+)")
+MAX_COUNTED_ENTRIES = 1000
+
 HEARTBEAT_FRAME = b": heartbeat\n\n"
 HELLO_FRAME = b"retry: 3000\n: connected\n\n"
 
@@ -116,6 +120,22 @@ class EventHub:
         self.early: dict[int, StreamMessageData] = {}
         self.gap_task: asyncio.Task | None = None
         self.backfill_lock = asyncio.Lock()
+        # For the audience figures: the most readers at once, and how many readers each new
+        # entry reached, since the figures last took them (``take_audience``).
+        self.peak_readers = 0
+        self.entry_readers: dict[int, int] = {}
+
+    def add_reader(self, reader: Reader) -> None:
+        self.readers.add(reader)
+        if len(self.readers) > self.peak_readers:
+            self.peak_readers = len(self.readers)
+
+    def take_audience(self) -> tuple[int, dict[int, int]]:
+        """(peak readers, {entry id: readers reached}) since the last call; starts again."""
+        peak = max(self.peak_readers, len(self.readers))
+        self.peak_readers = len(self.readers)
+        entries, self.entry_readers = self.entry_readers, {}
+        return peak, entries
 
     # -- messages from the broker -------------------------------------------------------------
     def receive(self, message: StreamMessageData) -> None:
@@ -148,6 +168,9 @@ class EventHub:
         self.last_seq = seq
         for reader in self.readers:
             reader.push(seq, frame)
+        created = ENTRY_CREATED.match(frame)
+        if created and self.readers and len(self.entry_readers) < MAX_COUNTED_ENTRIES:
+            self.entry_readers[int(created[1])] = len(self.readers)
 
     def _drain_early(self) -> None:
         while self.early and self.last_seq is not None and (self.last_seq + 1) in self.early:
@@ -414,7 +437,7 @@ class StreamServer:
         reader = self.new_reader(send)
         disconnect = asyncio.ensure_future(_wait_for_disconnect(receive))
         disconnect.add_done_callback(lambda _task: reader.close())
-        hub.readers.add(reader)
+        hub.add_reader(reader)
         try:
             first = [HELLO_FRAME]
             raw_last_id = _last_event_id(scope)
