@@ -132,6 +132,8 @@ class Reader(asyncio.Protocol):
             elif event == b"resync":
                 self.resyncs += 1
                 gen.n_resyncs += 1
+            elif event == b"like.updated":
+                gen.n_like_updates += 1
 
     def _dechunk(self, data):
         cbuf = self._cbuf + data if self._cbuf else data
@@ -190,6 +192,7 @@ class LoadGen:
         self.sid_entry = {}  # sse id -> entry id, learned from the first copy seen
         self.n_entries = 0
         self.n_resyncs = 0
+        self.n_like_updates = 0  # like counts: outside the sequence, no id
         self.ready_count = 0
         self.inflight = 0
         self.failed = 0
