@@ -4,6 +4,7 @@ every request body passes one size guard first."""
 import asyncio
 import gc
 import os
+import re
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubbub.settings")
 
@@ -13,6 +14,7 @@ django_application = get_asgi_application()
 
 from hubbub.core import audience  # noqa: E402
 from hubbub.core.asgi_limits import BodyLimits  # noqa: E402
+from hubbub.core.microcache import MicroCache  # noqa: E402
 from hubbub.live.pagecache import LivePageCache  # noqa: E402
 from hubbub.live.publishing import flush_ephemeral  # noqa: E402
 from hubbub.live.stream import STREAM_PATH, get_stream_server  # noqa: E402
@@ -31,6 +33,10 @@ async def hubbub_application(scope, receive, send):
             return
         if scope["method"] == "GET" and audience.has_recorders():
             send = _counted(scope, send)
+        if LIKE_COUNTS_PATH.match(scope["path"]):
+            # Every reader's live page asks for these when it loads: one answer a second.
+            await _like_counts_cache.handle(scope, receive, send, django_application)
+            return
         if LivePageCache.applies(scope):
             await _live_page_cache().handle(scope, receive, send, django_application)
             return
@@ -55,6 +61,8 @@ def _counted(scope, send):
     return counted_send
 
 
+LIKE_COUNTS_PATH = re.compile(r"^/[-a-zA-Z0-9_]{1,80}/comments/likes/$")
+_like_counts_cache = MicroCache()
 _page_cache: LivePageCache | None = None
 
 

@@ -119,7 +119,17 @@ def test_like_counts_endpoint_answers_the_current_counts(client, event, reporter
     )
     assert response.status_code == 200
     assert response.json() == {"counts": {f"entry-{entry.pk}": 2, f"entry-{other.pk}": 0}}
-    assert "max-age=1" in response["Cache-Control"]
+    assert response["Cache-Control"] == "public, max-age=1"
+
+
+def test_like_counts_of_a_draft_event_are_not_shared(client, event, organiser, reporter):
+    entry = do_create_entry(event=event, author=reporter, body="One")
+    event.status = "draft"
+    event.save()
+    client.force_login(organiser)
+    response = client.get(f"/{event.slug}/comments/likes/", {"targets": f"entry-{entry.pk}"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, max-age=1"
 
 
 def test_like_counts_endpoint_counts_only_the_events_own_likes(

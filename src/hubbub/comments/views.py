@@ -249,7 +249,9 @@ def like_counts(request, event=None):
         counts = services.like_counts_by_key(event, keys)
         cache.set(cache_key, counts, LIKE_COUNTS_SECONDS)
     response = JsonResponse({"counts": counts})
-    response["Cache-Control"] = f"public, max-age={LIKE_COUNTS_SECONDS}"
+    # Shared copies (the server's own, a CDN's) only of a public event's counts.
+    shared = "public" if event is None or event.is_public else "private"
+    response["Cache-Control"] = f"{shared}, max-age={LIKE_COUNTS_SECONDS}"
     return response
 
 
