@@ -148,3 +148,16 @@ def test_like_counts_endpoint_refuses_bad_or_too_many_targets(client, event, tar
     response = client.get(f"/{event.slug}/comments/likes/", {"targets": targets})
     assert response.status_code == 400
     assert "targets" in response.json()["detail"]
+
+
+def test_past_the_waiting_limit_like_counts_go_out_at_once(event, reporter, published, monkeypatch):
+    monkeypatch.setattr(publishing, "MAX_WAITING", 1)
+    first = do_create_entry(event=event, author=reporter, body="One")
+    second = do_create_entry(event=event, author=reporter, body="Two")
+    with published.capture():
+        services.do_like(describe(first), reader_key="a")
+        services.do_like(describe(second), reader_key="a")
+    # The first waits for its timer; the second found no room to wait and went out.
+    assert [json.loads(m.data)["target"] for m in published.broker.of_type("like.updated")] == [
+        f"entry-{second.pk}"
+    ]

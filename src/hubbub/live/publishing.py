@@ -113,6 +113,8 @@ def close_desk_streams(event: Event, user_id: int) -> None:
 
 # An ephemeral message waits this long for newer ones with the same key.
 COALESCE_SECONDS = 1.0
+# At most this many keys wait at once (a timer thread each); beyond, messages go out at once.
+MAX_WAITING = 1000
 _pending_lock = threading.Lock()
 # key -> [the newest message, its timer]
 _pending: dict[tuple, list] = {}
@@ -135,9 +137,15 @@ def _coalesce(slot: tuple, message: StreamMessageData) -> None:
         if waiting is not None:
             waiting[0] = message
             return
-        timer = threading.Timer(COALESCE_SECONDS, _fire, args=(slot,))
-        timer.daemon = True
-        _pending[slot] = [message, timer]
+        if len(_pending) >= MAX_WAITING:
+            timer = None
+        else:
+            timer = threading.Timer(COALESCE_SECONDS, _fire, args=(slot,))
+            timer.daemon = True
+            _pending[slot] = [message, timer]
+    if timer is None:
+        _send(message)
+        return
     timer.start()
 
 
