@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import uvloop
@@ -318,7 +319,7 @@ async def measure(server, args):
         rss0 = rss_kb(pid)
         gen = LoadGen(
             server.stream_url,
-            args.readers,
+            args.readers - args.helper_readers,
             window=args.window,
             entry_id=server.entry_id,
             seed=args.seed,
@@ -337,9 +338,12 @@ async def measure(server, args):
 async def _measure(server, args, gen, client, pid, rss0, res):
     print(f"  connecting {args.readers} readers", file=sys.stderr)
     t_connect = monotonic()
+    helper = await start_helper(server, args) if args.helper_readers else None
     res["connect_s"] = round(await gen.connect_all(args.connect_timeout), 2)
+    if helper is not None:
+        res["connect_s"] = round(monotonic() - t_connect, 2)
     res["server_gc_gen2_connect"] = server.gc_pauses(t_connect, monotonic())
-    res["connected"] = gen.ready_count
+    res["connected"] = gen.ready_count + (helper.connected if helper else 0)
     await asyncio.sleep(args.idle)
     rss1 = rss_kb(pid)
     res["rss_before_kb"], res["rss_idle_kb"] = rss0, rss1
@@ -358,7 +362,7 @@ async def _measure(server, args, gen, client, pid, rss0, res):
     posts = await post_entries(
         client, server.post_url, args.posts, args.interval, headers=server.post_headers
     )
-    want = args.readers * sum(p.entry_id is not None for p in posts)
+    want = (args.readers - args.helper_readers) * sum(p.entry_id is not None for p in posts)
     await gen.wait_for(lambda: gen.n_entries >= want, args.drain)
     if likes is not None:
         res["like_storm"] = await likes.stop()
@@ -375,12 +379,53 @@ async def _measure(server, args, gen, client, pid, rss0, res):
     res["posts_s"] = round(posts[-1].finished - posts[0].started, 2)
     res["post_ms"] = post_stats(posts)
     res["post_errors"] = [f"{p.status} {p.error}" for p in posts if p.error]
-    res.update(analyze(gen, posts).summary())
+    res.update(analyze(await with_helper(gen, helper, args), posts).summary())
     res["still_connected"] = gen.ready_count
     if server.replay and args.storm_posts:
         res["storm"] = await storm(server, gen, posts, args)
     res["loadgen_errors"] = dict(gen.errors)
     res["resyncs"] = gen.n_resyncs
+
+
+class Helper:
+    def __init__(self, proc, report, connected):
+        self.proc, self.report, self.connected = proc, report, connected
+
+
+async def start_helper(server, args):
+    """A second load-generator process holding `--helper-readers` of the readers: one process
+    may not hold 20,000 sockets (RLIMIT_NOFILE)."""
+    report = Path(tempfile.mkdtemp(prefix="fanout-helper-")) / "arrivals.json"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(BENCH / "sse_loadgen.py"), "--url", server.stream_url,
+        "--readers", str(args.helper_readers), "--hold-entries", str(args.posts),
+        "--connect-timeout", str(args.connect_timeout), "--report", str(report),
+        "--drain", str(args.drain + args.posts * args.interval + 60),
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    line = await asyncio.wait_for(proc.stdout.readline(), args.connect_timeout + 30)
+    connected = int(line.split()[1]) if line.startswith(b"connected") else 0
+    print(f"  helper holds {connected} readers", file=sys.stderr)
+    return Helper(proc, report, connected)
+
+
+async def with_helper(gen, helper, args):
+    """`gen`, or a view of it with the helper's readers added, for analyze()."""
+    if helper is None:
+        return gen
+    try:
+        await asyncio.wait_for(helper.proc.wait(), args.drain + 90)
+        data = json.loads(helper.report.read_text())
+    except (TimeoutError, OSError, ValueError) as exc:
+        print(f"  helper report missing: {exc}", file=sys.stderr)
+        helper.proc.kill()
+        return gen
+    readers = [
+        SimpleNamespace(got=[(sid.encode() if sid else None, t) for sid, t in got])
+        for got in data["readers"]
+    ]
+    sid_entry = {**{k.encode(): v for k, v in data["sid_entry"].items()}, **gen.sid_entry}
+    return SimpleNamespace(readers=[*gen.readers, *readers], sid_entry=sid_entry)
 
 
 class LikeStorm:
@@ -704,6 +749,10 @@ def main():
         "--no-gc-log", action="store_true", help="do not log the servers' full GC pauses"
     )
     ap.add_argument("--workers", type=int, default=1, help="hubbub serve --workers")
+    ap.add_argument(
+        "--helper-readers", type=int, default=0,
+        help="readers held by a second load-generator process (above ~19,000 readers)",
+    )  # fmt: skip
     ap.add_argument(
         "--broker", help="HUBBUB_BROKER (default memory://, or Redis db 5 with --workers > 1)"
     )
