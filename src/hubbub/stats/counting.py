@@ -121,28 +121,39 @@ class Tally:
 tally = Tally()
 
 
-def _header(scope: dict, name: bytes) -> str:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return value.decode("latin-1")
-    return ""
+WANTED_HEADERS = frozenset({b"host", b"user-agent", b"referer", b"x-forwarded-for"})
 
 
-def _host(url: str) -> str:
+def _headers(scope: dict) -> dict[bytes, bytes]:
+    return {k: v for k, v in scope.get("headers", ()) if k in WANTED_HEADERS}
+
+
+def _host(url: bytes) -> str:
     try:
-        host = urlsplit(url).hostname or ""
+        host = urlsplit(url.decode("latin-1")).hostname or ""
     except ValueError:
         return ""
     return host[:MAX_HOST_LENGTH].lower()
 
 
-def _address(scope: dict) -> str:
+def _address(scope: dict, headers: dict) -> str:
     peer = (scope.get("client") or ("", 0))[0] or ""
-    forwarded = _header(scope, b"x-forwarded-for")
+    forwarded = headers.get(b"x-forwarded-for")
     if not forwarded:
         return peer
-    meta = {"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_FOR": forwarded}
+    meta = {"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_FOR": forwarded.decode("latin-1")}
     return client_ip(SimpleNamespace(META=meta)) or peer
+
+
+_today: tuple[int, datetime.date] = (0, datetime.date.min)
+
+
+def _utc_today() -> datetime.date:
+    global _today
+    day_number = int(time.time() // 86400)
+    if _today[0] != day_number:
+        _today = (day_number, datetime.date(1970, 1, 1) + datetime.timedelta(days=day_number))
+    return _today[1]
 
 
 def record_page(scope: dict, status: int) -> None:
@@ -156,14 +167,17 @@ def record_page(scope: dict, status: int) -> None:
         rest = match["rest"]
         if NOT_READING.match(rest):
             return
-        today = datetime.datetime.now(datetime.UTC).date()
-        hashed = reader_hash(tally.salt(today), _address(scope), _header(scope, b"user-agent"))
+        headers = _headers(scope)
+        today = _utc_today()
+        agent = headers.get(b"user-agent", b"").decode("latin-1")
+        hashed = reader_hash(tally.salt(today), _address(scope, headers), agent)
         things = []
-        referrer = _host(_header(scope, b"referer"))
-        own_host = _header(scope, b"host").rsplit(":", 1)[0].lower()
-        if referrer and referrer != own_host:
-            kind = "embed" if EMBED_PATH.match(rest) else "referrer"
-            things.append((kind, referrer))
+        referer = headers.get(b"referer")
+        if referer:
+            referrer = _host(referer)
+            own_host = headers.get(b"host", b"").decode("latin-1").rsplit(":", 1)[0].lower()
+            if referrer and referrer != own_host:
+                things.append(("embed" if EMBED_PATH.match(rest) else "referrer", referrer))
         if found := ENTRY_PATH.match(rest):
             things.append(("entry", found["id"]))
         elif found := SESSION_PATH.match(rest):
