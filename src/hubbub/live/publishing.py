@@ -13,7 +13,8 @@ worth a place in the resumable sequence (like counts): it moves no sequence numb
 row and retires no cached page; the message goes to the readers connected now, without an SSE
 ``id:``, and is never replayed (pages correct such figures when they load). Messages with the
 same ``key`` are coalesced in each process: the first starts a timer, later ones replace its
-payload, and when it fires the newest payload goes out, so at most one a second per key.
+payload, and when it fires the newest payload goes out: at most one a second per key and
+process.
 """
 
 import json
