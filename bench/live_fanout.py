@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import uvloop
@@ -34,6 +35,7 @@ from sse_loadgen import (
     busy_cpu_seconds,
     cpu_seconds,
     no_gc,
+    pct,
     post_entries,
     post_stats,
     raise_nofile,
@@ -204,8 +206,14 @@ class Hubbub(Server):
     slug = "all-change-2011"
     user = "bench"
 
-    def __init__(self, port, workdir, binary, src=None, nice=0, gc_log=True):
+    def __init__(
+        self, port, workdir, binary, src=None, nice=0, gc_log=True, workers=1,
+        broker="memory://", lift_like_limits=False,
+    ):  # fmt: skip
         super().__init__(port, workdir, nice, gc_log)
+        self.workers = workers
+        self.broker = broker
+        self.lift_like_limits = lift_like_limits
         self.binary = binary
         self.src = src  # package tree to snapshot, or None to run the installed one
         self.token = None
@@ -225,8 +233,11 @@ class Hubbub(Server):
 
     def env(self):
         env = super().env()
+        if self.lift_like_limits:
+            # The storm stands for many readers, but comes from one address and one account.
+            env["HUBBUB_RATE_LIMITS"] = "like.visitor=10000000/60,like.address=10000000/60"
         env.update(
-            HUBBUB_BROKER="memory://",
+            HUBBUB_BROKER=self.broker,
             HUBBUB_VAR_DIR=str(self.workdir / "var"),  # ./var is the default anyway
             DJANGO_SUPERUSER_PASSWORD="x",
         )
@@ -271,7 +282,14 @@ class Hubbub(Server):
         self.token = self.manage("token", "create", self.user).strip().splitlines()[-1].strip()
 
     def command(self):
-        return [self.binary, "serve", "--host", HOST, "--port", str(self.port)]
+        return [
+            self.binary, "serve", "--host", HOST, "--port", str(self.port),
+            "--workers", str(self.workers),
+        ]  # fmt: skip
+
+    @property
+    def like_url(self):
+        return f"http://{HOST}:{self.port}/api/v1/events/{self.slug}/likes/entry/{{id}}"
 
 
 async def warm_up(server, client):
@@ -287,6 +305,7 @@ async def warm_up(server, client):
     if posts[0].error:
         print(f"  warm-up post failed: {posts[0].status} {posts[0].error}", file=sys.stderr)
     await asyncio.sleep(1.0)
+    return posts[0].entry_id
 
 
 async def measure(server, args):
@@ -295,11 +314,12 @@ async def measure(server, args):
     await server.wait_up()
     pid = server.proc.pid
     async with httpx.AsyncClient(timeout=60) as client:
-        await warm_up(server, client)
+        liked_entry = await warm_up(server, client)
+        args.liked_entry = liked_entry
         rss0 = rss_kb(pid)
         gen = LoadGen(
             server.stream_url,
-            args.readers,
+            args.readers - args.helper_readers,
             window=args.window,
             entry_id=server.entry_id,
             seed=args.seed,
@@ -318,9 +338,12 @@ async def measure(server, args):
 async def _measure(server, args, gen, client, pid, rss0, res):
     print(f"  connecting {args.readers} readers", file=sys.stderr)
     t_connect = monotonic()
+    helper = await start_helper(server, args) if args.helper_readers else None
     res["connect_s"] = round(await gen.connect_all(args.connect_timeout), 2)
+    if helper is not None:
+        res["connect_s"] = round(monotonic() - t_connect, 2)
     res["server_gc_gen2_connect"] = server.gc_pauses(t_connect, monotonic())
-    res["connected"] = gen.ready_count
+    res["connected"] = gen.ready_count + (helper.connected if helper else 0)
     await asyncio.sleep(args.idle)
     rss1 = rss_kb(pid)
     res["rss_before_kb"], res["rss_idle_kb"] = rss0, rss1
@@ -331,11 +354,19 @@ async def _measure(server, args, gen, client, pid, rss0, res):
     busy0 = busy_cpu_seconds()
     t_posts = monotonic()
     res["loadavg_before_posts"] = Path("/proc/loadavg").read_text().split()[0]
+    likes = None
+    if args.like_rate and getattr(server, "like_url", None) and args.liked_entry:
+        likes = LikeStorm(server, args.liked_entry, args.like_rate, args.like_concurrency)
+        likes.start()
+        await asyncio.sleep(2.0)  # the storm is at full rate before the first post
     posts = await post_entries(
         client, server.post_url, args.posts, args.interval, headers=server.post_headers
     )
-    want = args.readers * sum(p.entry_id is not None for p in posts)
+    want = (args.readers - args.helper_readers) * sum(p.entry_id is not None for p in posts)
     await gen.wait_for(lambda: gen.n_entries >= want, args.drain)
+    if likes is not None:
+        res["like_storm"] = await likes.stop()
+        res["like_updates_per_reader"] = round(gen.n_like_updates / max(1, args.readers), 1)
     res["server_cpu_s"] = round(cpu_seconds(pid) - cpu0, 2)
     res["server_gc_gen2"] = server.gc_pauses(t_posts, monotonic())
     res["loadgen_cpu_s"] = round(own_cpu_seconds() - own0, 2)
@@ -348,12 +379,115 @@ async def _measure(server, args, gen, client, pid, rss0, res):
     res["posts_s"] = round(posts[-1].finished - posts[0].started, 2)
     res["post_ms"] = post_stats(posts)
     res["post_errors"] = [f"{p.status} {p.error}" for p in posts if p.error]
-    res.update(analyze(gen, posts).summary())
+    res.update(analyze(await with_helper(gen, helper, args), posts).summary())
     res["still_connected"] = gen.ready_count
     if server.replay and args.storm_posts:
         res["storm"] = await storm(server, gen, posts, args)
     res["loadgen_errors"] = dict(gen.errors)
     res["resyncs"] = gen.n_resyncs
+
+
+class Helper:
+    def __init__(self, proc, report, connected):
+        self.proc, self.report, self.connected = proc, report, connected
+
+
+async def start_helper(server, args):
+    """A second load-generator process holding `--helper-readers` of the readers: one process
+    may not hold 20,000 sockets (RLIMIT_NOFILE)."""
+    report = Path(tempfile.mkdtemp(prefix="fanout-helper-")) / "arrivals.json"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(BENCH / "sse_loadgen.py"), "--url", server.stream_url,
+        "--readers", str(args.helper_readers), "--hold-entries", str(args.posts),
+        "--connect-timeout", str(args.connect_timeout), "--report", str(report),
+        "--drain", str(args.drain + args.posts * args.interval + 60),
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    line = await asyncio.wait_for(proc.stdout.readline(), args.connect_timeout + 30)
+    connected = int(line.split()[1]) if line.startswith(b"connected") else 0
+    print(f"  helper holds {connected} readers", file=sys.stderr)
+    return Helper(proc, report, connected)
+
+
+async def with_helper(gen, helper, args):
+    """`gen`, or a view of it with the helper's readers added, for analyze()."""
+    if helper is None:
+        return gen
+    try:
+        await asyncio.wait_for(helper.proc.wait(), args.drain + 90)
+        data = json.loads(helper.report.read_text())
+    except (TimeoutError, OSError, ValueError) as exc:
+        print(f"  helper report missing: {exc}", file=sys.stderr)
+        helper.proc.kill()
+        return gen
+    readers = [
+        SimpleNamespace(got=[(sid.encode() if sid else None, t) for sid, t in got])
+        for got in data["readers"]
+    ]
+    sid_entry = {**{k.encode(): v for k, v in data["sid_entry"].items()}, **gen.sid_entry}
+    return SimpleNamespace(readers=[*gen.readers, *readers], sid_entry=sid_entry)
+
+
+class LikeStorm:
+    """Likes and unlikes of one entry at `rate` a second over the API, `concurrency` in flight
+    (each one changes the count, so each would have been a publish())."""
+
+    def __init__(self, server, entry_id, rate, concurrency):
+        self.url = server.like_url.format(id=entry_id)
+        self.headers = server.post_headers
+        self.rate = rate
+        self.concurrency = concurrency
+        self.latencies = []
+        self.errors = {}
+        self.task = None
+
+    def start(self):
+        self.t0 = monotonic()
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self):
+        limits = httpx.Limits(max_connections=self.concurrency)
+        async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+            slots = asyncio.Semaphore(self.concurrency)
+            n = 0
+            t_next = monotonic()
+            pending = set()
+            while True:
+                await asyncio.sleep(max(0.0, t_next - monotonic()))
+                t_next += 1.0 / self.rate
+                await slots.acquire()
+                task = asyncio.ensure_future(self._like(client, n % 2 == 0, slots))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+                n += 1
+
+    async def _like(self, client, liked, slots):
+        t = monotonic()
+        try:
+            resp = await client.post(self.url, json={"liked": liked}, headers=self.headers)
+            if resp.status_code == 200:
+                self.latencies.append(monotonic() - t)
+            else:
+                self.errors[resp.status_code] = self.errors.get(resp.status_code, 0) + 1
+        except httpx.HTTPError as exc:
+            name = type(exc).__name__
+            self.errors[name] = self.errors.get(name, 0) + 1
+        finally:
+            slots.release()
+
+    async def stop(self):
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        took = monotonic() - self.t0
+        lat = sorted(self.latencies)
+        return {
+            "target_per_s": self.rate,
+            "done_per_s": round(len(lat) / took, 1),
+            "p50_ms": round(pct(lat, 50) * 1000, 1) if lat else None,
+            "p99_ms": round(pct(lat, 99) * 1000, 1) if lat else None,
+            "errors": self.errors,
+        }
 
 
 async def storm(server, gen, posts, args):
@@ -486,6 +620,16 @@ def table(results):
             f"| {ratio(h['post_ms'].get('p50'), f['post_ms'].get('p50'))} | | |"
         )
     for r in results:
+        likes = r.get("like_storm")
+        if likes:
+            rows += [
+                "",
+                f"Like storm during the posts ({r['target']}): target {likes['target_per_s']}/s, "
+                f"done {likes['done_per_s']}/s, like p50 {likes['p50_ms']} ms / p99 "
+                f"{likes['p99_ms']} ms, errors {likes['errors'] or 0}; like.updated received "
+                f"per reader: {r['like_updates_per_reader']}",
+            ]
+    for r in results:
         s = r.get("storm")
         if not s:
             continue
@@ -529,8 +673,11 @@ async def run(args):
         (work / "hubbub").mkdir()
         src = None if args.no_snapshot else args.hubbub_src
         hubbub = Hubbub(
-            args.hubbub_port, work / "hubbub", args.hubbub_bin, src, args.nice, not args.no_gc_log
-        )
+            args.hubbub_port, work / "hubbub", args.hubbub_bin, src, args.nice,
+            not args.no_gc_log, workers=args.workers,
+            broker=args.broker or ("redis://127.0.0.1:6379/5" if args.workers > 1 else "memory://"),
+            lift_like_limits=bool(args.like_rate),
+        )  # fmt: skip
         targets.append(hubbub)
     try:
         for server in targets:
@@ -601,6 +748,19 @@ def main():
     ap.add_argument(
         "--no-gc-log", action="store_true", help="do not log the servers' full GC pauses"
     )
+    ap.add_argument("--workers", type=int, default=1, help="hubbub serve --workers")
+    ap.add_argument(
+        "--helper-readers", type=int, default=0,
+        help="readers held by a second load-generator process (above ~19,000 readers)",
+    )  # fmt: skip
+    ap.add_argument(
+        "--broker", help="HUBBUB_BROKER (default memory://, or Redis db 5 with --workers > 1)"
+    )
+    ap.add_argument(
+        "--like-rate", type=float, default=0.0, help="likes/unlikes a second on one entry "
+        "while posting (the like storm; lifts the per-client like limits)",
+    )  # fmt: skip
+    ap.add_argument("--like-concurrency", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", action="store_true", help="keep the temp dir with server logs")
     ap.add_argument("--json", help="write all numbers here")

@@ -24,6 +24,7 @@ import resource
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -132,6 +133,8 @@ class Reader(asyncio.Protocol):
             elif event == b"resync":
                 self.resyncs += 1
                 gen.n_resyncs += 1
+            elif event == b"like.updated":
+                gen.n_like_updates += 1
 
     def _dechunk(self, data):
         cbuf = self._cbuf + data if self._cbuf else data
@@ -190,6 +193,7 @@ class LoadGen:
         self.sid_entry = {}  # sse id -> entry id, learned from the first copy seen
         self.n_entries = 0
         self.n_resyncs = 0
+        self.n_like_updates = 0  # like counts: outside the sequence, no id
         self.ready_count = 0
         self.inflight = 0
         self.failed = 0
@@ -528,6 +532,29 @@ async def _run_cli(args, gen):
     print(json.dumps(out, indent=2))
 
 
+async def run_hold(args):
+    """Helper for a run whose readers do not fit one process's file limit: connect, say so on
+    stdout, wait for `--hold-entries` entries per reader (or `--drain` s), write every reader's
+    (id, arrival time) pairs to `--report` (monotonic times compare across processes)."""
+    gen = LoadGen(args.url, args.readers, window=args.window)
+    with no_gc():
+        connect_s = await gen.connect_all(args.connect_timeout)
+        print(f"connected {gen.ready_count} {connect_s:.2f}", flush=True)
+        want = args.readers * args.hold_entries
+        await gen.wait_for(lambda: gen.n_entries >= want, args.drain)
+        report = {
+            "connected": gen.ready_count,
+            "connect_s": round(connect_s, 2),
+            "readers": [[[sid.decode() if sid else None, t] for sid, t in r.got]
+                        for r in gen.readers],
+            "sid_entry": {k.decode(): v for k, v in gen.sid_entry.items()},
+            "errors": dict(gen.errors),
+            "resyncs": gen.n_resyncs,
+        }  # fmt: skip
+        gen.close()
+    Path(args.report).write_text(json.dumps(report))
+
+
 def main():
     ap = argparse.ArgumentParser(description="SSE fan-out load generator")
     ap.add_argument("--url", required=True, help="SSE stream URL")
@@ -542,9 +569,11 @@ def main():
     ap.add_argument("--interval", type=float, default=0.5)
     ap.add_argument("--drain", type=float, default=30.0, help="max wait for delivery")
     ap.add_argument("--server-pid", type=int, help="for RSS per reader")
+    ap.add_argument("--hold-entries", type=int, help="helper mode: see run_hold()")
+    ap.add_argument("--report", help="helper mode: where the arrivals go")
     args = ap.parse_args()
     raise_nofile()
-    uvloop.run(run_cli(args))
+    uvloop.run(run_hold(args) if args.hold_entries else run_cli(args))
 
 
 if __name__ == "__main__":

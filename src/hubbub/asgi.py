@@ -1,8 +1,10 @@
 """ASGI entry point: the live stream path goes to the lean SSE handler, the rest to Django;
 every request body passes one size guard first."""
 
+import asyncio
 import gc
 import os
+import re
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubbub.settings")
 
@@ -11,8 +13,11 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
+from hubbub.core import audience  # noqa: E402
 from hubbub.core.asgi_limits import BodyLimits  # noqa: E402
+from hubbub.core.microcache import MicroCache  # noqa: E402
 from hubbub.core.pagecache import PageCache  # noqa: E402
+from hubbub.live.publishing import flush_ephemeral  # noqa: E402
 from hubbub.live.stream import STREAM_PATH, get_stream_server  # noqa: E402
 from hubbub.team import desk_stream  # noqa: E402
 
@@ -27,6 +32,12 @@ async def hubbub_application(scope, receive, send):
         if match:
             await desk_stream.handle(scope, receive, send, match["slug"])
             return
+        if scope["method"] == "GET" and audience.has_recorders():
+            send = _counted(scope, send)
+        if LIKE_COUNTS_PATH.match(scope["path"]):
+            # Every reader's live page asks for these when it loads: one answer a second.
+            await _like_counts_cache.handle(scope, receive, send, django_application)
+            return
         if _page_cache.applies(scope) and settings.HUBBUB_PAGE_CACHE_SECONDS > 0:
             await _page_cache(scope, receive, send)
             return
@@ -35,6 +46,24 @@ async def hubbub_application(scope, receive, send):
         await _lifespan(receive, send)
 
 
+def _counted(scope, send):
+    """``send``, telling the audience figures about each HTML page answered with 200 (in
+    memory only: see hubbub.core.audience)."""
+
+    async def counted_send(message):
+        if message["type"] == "http.response.start" and message["status"] == 200:
+            for name, value in message.get("headers", ()):
+                if name.lower() == b"content-type":
+                    if value.startswith(b"text/html"):
+                        audience.page_served(scope, 200)
+                    break
+        await send(message)
+
+    return counted_send
+
+
+LIKE_COUNTS_PATH = re.compile(r"^/[-a-zA-Z0-9_]{1,80}/comments/likes/$")
+_like_counts_cache = MicroCache()
 # Public pages, the same for every reader who is not signed in, answered from copies kept by
 # content version (core/pagecache.py).
 _page_cache = PageCache(django_application)
@@ -45,8 +74,11 @@ async def _lifespan(receive, send):
         message = await receive()
         if message["type"] == "lifespan.startup":
             _tune_garbage_collector()
+            audience.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            flush_ephemeral()  # like counts waiting for their timer
+            await asyncio.to_thread(audience.flush)  # figures counted since the last write
             await get_stream_server().stop()
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -289,6 +289,8 @@ HUBBUB_DEMO_LIVE = env_bool("HUBBUB_DEMO_LIVE")
 HUBBUB_DEMO_LIVE_INTERVAL = float(os.environ.get("HUBBUB_DEMO_LIVE_INTERVAL", "30"))
 if not HUBBUB_DEMO_LIVE_INTERVAL > 0:
     raise ValueError("HUBBUB_DEMO_LIVE_INTERVAL must be a number of seconds above 0")
+# How often each server process writes the audience figures it counted in memory (stats app).
+HUBBUB_STATS_FLUSH_SECONDS = max(1, int(os.environ.get("HUBBUB_STATS_FLUSH_SECONDS", "30")))
 
 
 def _trusted_proxies() -> list[str]:

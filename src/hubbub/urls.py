@@ -30,6 +30,7 @@ urlpatterns = [
     path("blog/", include(("hubbub.blog.urls", "blog"), namespace="site_blog")),
     # robots.txt, sitemaps; the archive's pages under /<event>/manage/archive/.
     path("", include("hubbub.archive.urls")),
+    path("<slug:event>/manage/audience/", include("hubbub.stats.urls")),
     # /manage/ and /<event>/manage/…: before the event's own paths.
     path("", include("hubbub.backoffice.urls")),
     path("<slug:event>/blog/", include(("hubbub.blog.urls", "blog"), namespace="blog")),

@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.live.helpers import published  # noqa: F401 - fixture for the like tests
+
 
 @pytest.fixture(autouse=True)
 def clear_rate_limits():

@@ -171,13 +171,13 @@ def test_anonymous_like_needs_a_reader_key(event):
         services.do_like(describe(make_post(event)), reader_key="")
 
 
-def test_like_and_approval_on_a_live_entry_are_published(event, reporter, moderator):
+def test_approval_on_a_live_entry_is_published_and_a_like_is_not_logged(event, reporter, moderator):
     entry = do_create_entry(event=event, author=reporter, body="Keynote starts")
     services.do_like(describe(entry), reader_key="r1")
     comment = post_comment(entry)
     services.do_moderate([comment], actor=moderator, action="approve", event=event)
     types = list(StreamMessage.objects.filter(event=event).values_list("type", flat=True))
-    assert types == ["entry.created", "like.updated", "comment.approved"]
+    assert types == ["entry.created", "comment.approved"]
     approved = StreamMessage.objects.get(type="comment.approved")
     assert f'"target":"entry-{entry.pk}"' in approved.data and "Thanks for this." in approved.data
 

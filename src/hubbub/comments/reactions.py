@@ -20,6 +20,7 @@ def entry_reactions(entries: list, viewer=None) -> dict[int, EntryExtra]:
     likes = like_counts(shown)
     comments = comment_counts(shown)
     extras = {}
+    counts_url = comments_url("like_counts", shown[0].event)
     for entry in shown:
         key = f"entry-{entry.pk}"
         extras[entry.pk] = EntryExtra(
@@ -27,6 +28,7 @@ def entry_reactions(entries: list, viewer=None) -> dict[int, EntryExtra]:
             {
                 "key": key,
                 "likes": likes.get(key, 0),
+                "counts_url": counts_url,
                 "comments": comments.get(key, 0),
                 "like_url": comments_url("like", entry.event, kind="entry", object_id=entry.pk),
                 "comments_url": comments_url(

@@ -40,6 +40,12 @@ def kind_of(model) -> str | None:
     return None
 
 
+def model_of(kind: str):
+    """The model registered for ``kind``, or None."""
+    found = _registry.get(kind)
+    return found[0] if found else None
+
+
 def describe(obj) -> Target:
     kind = kind_of(obj)
     return _registry[kind][1](obj)

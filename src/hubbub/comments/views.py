@@ -1,4 +1,7 @@
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, JsonResponse
@@ -8,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hubbub.core import visitor
 from hubbub.events.services import get_public_event
@@ -222,6 +225,34 @@ def like(request, kind, object_id, event=None):
         return finish(request, JsonResponse({"target": target.key, "count": count, "liked": liked}))
     # Without JavaScript, go back to the page the button was on.
     return finish(request, redirect(back))
+
+
+# The counts endpoint answers from the cache for this long: a page that loads during a like
+# storm asks once a second at most, however many readers load it.
+LIKE_COUNTS_SECONDS = 1
+
+
+@require_GET
+def like_counts(request, event=None):
+    """``?targets=entry-1,entry-2``: {"counts": {key: count}} for a page corrected on load (its
+    HTML may be a cached copy from before the latest likes)."""
+    event = _event(request, event)
+    raw = request.GET.get("targets", "")[:4000]
+    try:
+        keys = services.parse_like_keys(raw)
+    except ValidationError as exc:
+        return JsonResponse({"detail": exc.message_dict}, status=400)
+    digest = hashlib.sha256(",".join(sorted(keys)).encode()).hexdigest()[:32]
+    cache_key = f"likecounts:{event.pk if event else 0}:{digest}"
+    counts = cache.get(cache_key)
+    if counts is None:
+        counts = services.like_counts_by_key(event, keys)
+        cache.set(cache_key, counts, LIKE_COUNTS_SECONDS)
+    response = JsonResponse({"counts": counts})
+    # Shared copies (the server's own, a CDN's) only of a public event's counts.
+    shared = "public" if event is None or event.is_public else "private"
+    response["Cache-Control"] = f"{shared}, max-age={LIKE_COUNTS_SECONDS}"
+    return response
 
 
 def moderate(request, event=None):

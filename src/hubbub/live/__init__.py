@@ -27,3 +27,12 @@ def close_desk_streams(event, user_id: int) -> None:
     from .publishing import close_desk_streams as _close_desk_streams
 
     _close_desk_streams(event, user_id)
+
+
+def publish_ephemeral(event, type: str, payload: dict, *, key: str) -> None:
+    """Send ``payload`` to ``event``'s connected readers outside the resumable sequence (no id,
+    no replay), coalesced per ``key`` to at most one a second. See
+    :func:`hubbub.live.publishing.publish_ephemeral`."""
+    from .publishing import publish_ephemeral as _publish_ephemeral
+
+    _publish_ephemeral(event, type, payload, key=key)

@@ -7,10 +7,19 @@ on commit, so readers never see a change that was rolled back.
 ``rewrite_logged()`` keeps replays honest: when an entry is edited or deleted, its earlier
 messages in the durable log and in every stream process's memory log are rewritten to what
 readers may see now. ``close_desk_streams()`` ends a person's team desk connections everywhere.
+
+``publish_ephemeral()`` is the other way to the broker, for figures that change too often to be
+worth a place in the resumable sequence (like counts): it moves no sequence number, writes no
+row and retires no cached page; the message goes to the readers connected now, without an SSE
+``id:``, and is never replayed (pages correct such figures when they load). Messages with the
+same ``key`` are coalesced in each process: the first starts a timer, later ones replace its
+payload, and when it fires the newest payload goes out: at most one a second per key and
+process.
 """
 
 import json
 import logging
+import threading
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -23,6 +32,7 @@ from hubbub.events.models import Event
 from .broker import (
     CLOSE_DESK_STREAMS,
     CONTROL_PREFIX,
+    EPHEMERAL_SEQ,
     REWRITE_FRAMES,
     StreamMessageData,
     get_broker,
@@ -107,6 +117,61 @@ def close_desk_streams(event: Event, user_id: int) -> None:
     control = json.dumps({"user": user_id})
     message = StreamMessageData(event_id=event.pk, seq=0, type=CLOSE_DESK_STREAMS, data=control)
     transaction.on_commit(lambda: _send(message))
+
+
+# An ephemeral message waits this long for newer ones with the same key.
+COALESCE_SECONDS = 1.0
+# At most this many keys wait at once (a timer thread each); beyond, messages go out at once.
+MAX_WAITING = 1000
+_pending_lock = threading.Lock()
+# key -> [the newest message, its timer]
+_pending: dict[tuple, list] = {}
+
+
+def publish_ephemeral(event: Event, type: str, payload: dict, *, key: str) -> None:
+    """On commit, send ``payload`` to ``event``'s connected readers within a second, unless a
+    newer payload with the same ``key`` ("entry-42") replaces it first."""
+    if type.startswith((PRIVATE_PREFIX, CONTROL_PREFIX)):
+        raise ValueError(f"{type!r} is not a public message type")
+    message = StreamMessageData(
+        event_id=event.pk, seq=EPHEMERAL_SEQ, type=type, data=encode_payload(payload)
+    )
+    transaction.on_commit(lambda: _coalesce((event.pk, type, key), message))
+
+
+def _coalesce(slot: tuple, message: StreamMessageData) -> None:
+    with _pending_lock:
+        waiting = _pending.get(slot)
+        if waiting is not None:
+            waiting[0] = message
+            return
+        if len(_pending) >= MAX_WAITING:
+            timer = None
+        else:
+            timer = threading.Timer(COALESCE_SECONDS, _fire, args=(slot,))
+            timer.daemon = True
+            _pending[slot] = [message, timer]
+    if timer is None:
+        _send(message)
+        return
+    timer.start()
+
+
+def _fire(slot: tuple) -> None:
+    with _pending_lock:
+        waiting = _pending.pop(slot, None)
+    if waiting is not None:
+        _send(waiting[0])
+
+
+def flush_ephemeral() -> None:
+    """Send every waiting ephemeral message now (at shutdown, and in tests)."""
+    with _pending_lock:
+        waiting = list(_pending.values())
+        _pending.clear()
+    for message, timer in waiting:
+        timer.cancel()
+        _send(message)
 
 
 def _send(message: StreamMessageData) -> None:

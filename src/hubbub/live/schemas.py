@@ -75,5 +75,17 @@ class EventEndedMessage(Schema):
     message: str
 
 
+class LikeUpdatedMessage(Schema):
+    """``like.updated``: the current like count of a target ("entry-42", "comment-7"). Sent
+    outside the resumable sequence (no ``id:``, never replayed), at most once a second per
+    target."""
+
+    target: str = Field(..., pattern=r"^[a-z]+-[0-9]+$")
+    count: int = Field(..., ge=0)
+
+
 # The stream messages whose payload is not an entry, by their SSE ``event:`` name.
-MESSAGE_SCHEMAS: dict[str, type[Schema]] = {"event.ended": EventEndedMessage}
+MESSAGE_SCHEMAS: dict[str, type[Schema]] = {
+    "event.ended": EventEndedMessage,
+    "like.updated": LikeUpdatedMessage,
+}

@@ -26,6 +26,7 @@ from django.conf import settings
 from .broker import (
     CLOSE_DESK_STREAMS,
     CONTROL_PREFIX,
+    EPHEMERAL_SEQ,
     REWRITE_FRAMES,
     StreamMessageData,
     get_broker,
@@ -45,6 +46,10 @@ RESOLVE_TTL_SECONDS = 30.0
 # the memo is bounded so requests for random addresses cannot grow it without end.
 UNKNOWN_TTL_SECONDS = 5.0
 MAX_RESOLVED = 10_000
+
+# An entry.created frame, and the entry's id: the audience figures count who received it.
+ENTRY_CREATED = re.compile(rb"^id: \d+\nevent: entry\.created\ndata: \{\"id\":(\d+)")
+MAX_COUNTED_ENTRIES = 1000
 
 HEARTBEAT_FRAME = b": heartbeat\n\n"
 HELLO_FRAME = b"retry: 3000\n: connected\n\n"
@@ -70,6 +75,11 @@ Receive = Callable[[], Awaitable[dict]]
 
 def sse_frame(seq: int, type: str, data: str) -> bytes:
     return f"id: {seq}\nevent: {type}\ndata: {data}\n\n".encode()
+
+
+def ephemeral_frame(type: str, data: str) -> bytes:
+    # No id: the reader's resume position stays at the last message of the sequence.
+    return f"event: {type}\ndata: {data}\n\n".encode()
 
 
 def resync_frame(reason: str, seq: int | None) -> bytes:
@@ -110,6 +120,22 @@ class EventHub:
         self.early: dict[int, StreamMessageData] = {}
         self.gap_task: asyncio.Task | None = None
         self.backfill_lock = asyncio.Lock()
+        # For the audience figures: the most readers at once, and how many readers each new
+        # entry reached, since the figures last took them (``take_audience``).
+        self.peak_readers = 0
+        self.entry_readers: dict[int, int] = {}
+
+    def add_reader(self, reader: Reader) -> None:
+        self.readers.add(reader)
+        if len(self.readers) > self.peak_readers:
+            self.peak_readers = len(self.readers)
+
+    def take_audience(self) -> tuple[int, dict[int, int]]:
+        """(peak readers, {entry id: readers reached}) since the last call; starts again."""
+        peak = max(self.peak_readers, len(self.readers))
+        self.peak_readers = len(self.readers)
+        entries, self.entry_readers = self.entry_readers, {}
+        return peak, entries
 
     # -- messages from the broker -------------------------------------------------------------
     def receive(self, message: StreamMessageData) -> None:
@@ -122,6 +148,12 @@ class EventHub:
             self.early[message.seq] = message
             if self.gap_task is None or self.gap_task.done():
                 self.gap_task = asyncio.get_running_loop().create_task(self._fill_gap())
+
+    def broadcast(self, message: StreamMessageData) -> None:
+        """An ephemeral message: to the readers connected now, never into the log."""
+        frame = ephemeral_frame(message.type, message.data)
+        for reader in self.readers:
+            reader.push(None, frame)
 
     def _deliver(self, seq: int, frame: bytes) -> None:
         if not self.log or seq != self.log_start + len(self.log):
@@ -136,6 +168,9 @@ class EventHub:
         self.last_seq = seq
         for reader in self.readers:
             reader.push(seq, frame)
+        created = ENTRY_CREATED.match(frame)
+        if created and self.readers and len(self.entry_readers) < MAX_COUNTED_ENTRIES:
+            self.entry_readers[int(created[1])] = len(self.readers)
 
     def _drain_early(self) -> None:
         while self.early and self.last_seq is not None and (self.last_seq + 1) in self.early:
@@ -304,6 +339,11 @@ class StreamServer:
             if desk is not None:
                 desk.receive(message)
             return
+        if message.seq == EPHEMERAL_SEQ:
+            hub = self.hubs.get(message.event_id)
+            if hub is not None:
+                hub.broadcast(message)
+            return
         self.hub(message.event_id).receive(message)
 
     def on_control(self, message: StreamMessageData) -> None:
@@ -397,7 +437,7 @@ class StreamServer:
         reader = self.new_reader(send)
         disconnect = asyncio.ensure_future(_wait_for_disconnect(receive))
         disconnect.add_done_callback(lambda _task: reader.close())
-        hub.readers.add(reader)
+        hub.add_reader(reader)
         try:
             first = [HELLO_FRAME]
             raw_last_id = _last_event_id(scope)

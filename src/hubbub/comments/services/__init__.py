@@ -6,7 +6,15 @@ The modules of this package, by noun: ``moderation`` (posting, trust, moderating
 """
 
 from ..targets import describe
-from .likes import LIKE_UPDATED, do_like, like_count, like_counts, liked_by
+from .likes import (
+    LIKE_UPDATED,
+    do_like,
+    like_count,
+    like_counts,
+    like_counts_by_key,
+    liked_by,
+    parse_like_keys,
+)
 from .moderation import (
     COMMENT_APPROVED,
     EDIT_WINDOW,
@@ -74,9 +82,11 @@ __all__ = [
     "keep_or_new_timestamp",
     "like_count",
     "like_counts",
+    "like_counts_by_key",
     "liked_by",
     "moderation_decision",
     "moderation_queue",
+    "parse_like_keys",
     "poses_as_team",
     "read_unsubscribe_token",
     "recipients_for",

@@ -7,13 +7,15 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from hubbub.events.lifecycle import check_not_archived
-from hubbub.live import publish
+from hubbub.live import publish_ephemeral
 
 from ..models import Like
-from ..targets import Target, kind_of
+from ..targets import Target, kind_of, model_of
 from .spam import check_like_rate
 
 LIKE_UPDATED = "like.updated"
+# A page asks for the counts of at most this many targets at once.
+MAX_COUNT_KEYS = 200
 
 
 def do_like(target: Target, *, user=None, reader_key="", liked=True, ip_address=None) -> int:
@@ -43,7 +45,11 @@ def do_like(target: Target, *, user=None, reader_key="", liked=True, ip_address=
             changed = existing.delete()[0] > 0
         count = like_count(target)
         if changed and target.event is not None:
-            publish(target.event, LIKE_UPDATED, {"target": target.key, "count": count})
+            # Not in the resumable sequence: a like storm must not move the event's stream
+            # position (and with it every cached page); pages fetch counts when they load.
+            publish_ephemeral(
+                target.event, LIKE_UPDATED, {"target": target.key, "count": count}, key=target.key
+            )
     return count
 
 
@@ -67,6 +73,42 @@ def like_counts(objs) -> dict[str, int]:
         ct = ContentType.objects.get_for_model(model)
         rows = (
             Like.objects.filter(content_type=ct, object_id__in=ids)
+            .values("object_id")
+            .annotate(n=Count("id"))
+        )
+        counts.update({f"{kind}-{r['object_id']}": r["n"] for r in rows})
+    return counts
+
+
+def parse_like_keys(raw: str) -> list[str]:
+    """Checks a comma-separated list of target keys ("entry-42,comment-7") from a page."""
+    keys = list(dict.fromkeys(key for key in raw.split(",") if key))
+    if len(keys) > MAX_COUNT_KEYS:
+        raise ValidationError(
+            {"targets": _("Ask for at most %(n)s counts at once.") % {"n": MAX_COUNT_KEYS}}
+        )
+    for key in keys:
+        kind, _sep, object_id = key.rpartition("-")
+        if model_of(kind) is None or not (object_id.isascii() and object_id.isdigit()):
+            raise ValidationError({"targets": _("Unknown target %(key)s.") % {"key": key[:40]}})
+    return keys
+
+
+def like_counts_by_key(event, keys: list[str]) -> dict[str, int]:
+    """{key: count} for targets on ``event`` (0 for anything not liked or not on it); one
+    query per kind of target."""
+    ids_by_kind: dict[str, list[int]] = {}
+    for key in keys:
+        kind, _sep, object_id = key.rpartition("-")
+        ids_by_kind.setdefault(kind, []).append(int(object_id))
+    counts = dict.fromkeys(keys, 0)
+    for kind, ids in ids_by_kind.items():
+        rows = (
+            Like.objects.filter(
+                event=event,
+                content_type=ContentType.objects.get_for_model(model_of(kind)),
+                object_id__in=ids,
+            )
             .values("object_id")
             .annotate(n=Count("id"))
         )

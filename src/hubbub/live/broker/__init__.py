@@ -35,6 +35,9 @@ MessageHandler = Callable[[StreamMessageData], None]
 CONTROL_PREFIX = "ctl."
 REWRITE_FRAMES = "ctl.rewrite"
 CLOSE_DESK_STREAMS = "ctl.desk-close"
+# The sequence number of an ephemeral message (a like count): it goes to the readers connected
+# now, with no SSE ``id:``, and is never logged or replayed.
+EPHEMERAL_SEQ = -1
 
 
 class Broker:

@@ -57,15 +57,13 @@ function startLive(root) {
     list.append(fromHtml(comment.html));
     list.hidden = false;
   });
+  // Like counts come outside the resumable sequence (no id, never replayed), at most once a
+  // second per entry; the counts on a page that may be a cached copy are fetched once on load.
   source.addEventListener("like.updated", (message) => {
     const like = JSON.parse(message.data);
-    for (const count of document.querySelectorAll(`[data-like-count="${like.target}"]`)) {
-      count.textContent = interpolate(
-        ngettext("%(n)s person likes this", "%(n)s people like this", like.count),
-        { n: like.count },
-      );
-    }
+    showLikeCount(like.target, like.count);
   });
+  refreshLikeCounts();
   root.addEventListener("submit", (event) => {
     const form = event.target.closest("form[data-like-form]");
     if (!form) return;
@@ -258,6 +256,7 @@ function startLive(root) {
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const fresh = doc.getElementById("entries-area");
       if (fresh) document.getElementById("entries-area").replaceWith(fresh);
+      refreshLikeCounts();
       held = [];
       updateNotice();
       resized();
@@ -274,4 +273,29 @@ function startLive(root) {
   }
   resized();
   window.addEventListener("load", resized);
+}
+
+// Likes (comments app): the page's HTML may be a cached copy from before the latest likes, so
+// ask once for the current counts of the entries shown (a small JSON answer, cached a second).
+function refreshLikeCounts() {
+  const holders = document.querySelectorAll("[data-like-counts][data-reactions-for]");
+  if (!holders.length) return;
+  const keys = Array.from(holders, (holder) => holder.dataset.reactionsFor).slice(0, 200);
+  const url = new URL(holders[0].dataset.likeCounts, window.location.href);
+  url.searchParams.set("targets", keys.join(","));
+  fetch(url, { headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : Promise.reject(response)))
+    .then((answer) => {
+      for (const [target, count] of Object.entries(answer.counts)) showLikeCount(target, count);
+    })
+    .catch(() => {});
+}
+
+function showLikeCount(target, count) {
+  for (const element of document.querySelectorAll(`[data-like-count="${target}"]`)) {
+    element.textContent = interpolate(
+      ngettext("%(n)s person likes this", "%(n)s people like this", count),
+      { n: count },
+    );
+  }
 }
