@@ -11,6 +11,7 @@ from django.utils import timezone
 from hubbub.blog.models import Post
 from hubbub.comments.models import Comment
 from hubbub.live.models import LiveEntry
+from hubbub.media.models import Photo, Slideshow
 
 from ..factories import EventFactory, UserFactory
 from .conftest import SLUG
@@ -130,7 +131,14 @@ def test_wxr_export_holds_posts_live_days_comments_and_attachments(full_event, t
     assert comments[1].findtext(f"{WP}comment_parent") == comments[0].findtext(f"{WP}comment_id")
     assert {c.get("nicename") for c in post.findall("category")} >= {"reports", "leadership"}
     attachments = [i for i in items if i.findtext(f"{WP}post_type") == "attachment"]
-    assert len(attachments) == 3, "the downloadable deck and two photos"
+    downloadable = [
+        d for d in Slideshow.objects.public().filter(event=full_event) if d.allow_download
+    ]
+    photos = Photo.objects.filter(gallery__event=full_event).count()
+    # Every downloadable deck and photo, and the pictures in live updates.
+    assert len(attachments) >= len(downloadable) + photos
+    titles = {a.findtext("title") for a in attachments}
+    assert {"Leading when everything changes", "The day in pictures"} <= titles
     assert all(a.findtext(f"{WP}attachment_url").startswith("http") for a in attachments)
     logins = {a.findtext(f"{WP}author_login") for a in root.findall(f"channel/{WP}author")}
     assert post.findtext("{http://purl.org/dc/elements/1.1/}creator") in logins
