@@ -62,3 +62,29 @@ def register_attention_provider(provider: AttentionProvider) -> None:
 
 def attention_from_apps(event) -> list[Attention]:
     return [item for provider in _attention_providers for item in provider(event)]
+
+
+# Extra parts of public pages from apps above this one (reflections that mention a session,
+# recent reflections on the event home). Each returns safe HTML, or "" for nothing.
+SessionExtra = Callable[[object, object, object], str]  # (request, event, session)
+HomeExtra = Callable[[object, object], str]  # (request, event)
+_session_extras: list[SessionExtra] = []
+_home_extras: list[HomeExtra] = []
+
+
+def register_session_extra(extra: SessionExtra) -> None:
+    if extra not in _session_extras:
+        _session_extras.append(extra)
+
+
+def register_home_extra(extra: HomeExtra) -> None:
+    if extra not in _home_extras:
+        _home_extras.append(extra)
+
+
+def session_extras(request, event, session) -> list[str]:
+    return [html for extra in _session_extras if (html := extra(request, event, session))]
+
+
+def home_extras(request, event) -> list[str]:
+    return [html for extra in _home_extras if (html := extra(request, event))]
