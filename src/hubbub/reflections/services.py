@@ -146,7 +146,7 @@ def check_reflection(
             {"text": text, "session": session, "action_answer": answer, "action": action,
              "with_whom": with_whom, "due": due}
         )  # fmt: skip
-    if not cleaned_items and not draft and not errors:
+    if not cleaned_items and not draft:
         errors["items"] = _(
             "Your reflection is empty: write at least one thing that stood out for you."
         )
