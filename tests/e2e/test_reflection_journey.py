@@ -14,6 +14,7 @@ from hubbub.reflections.followups import due_at, send_due_followups
 
 from ..comments.test_email import smtp, wait_for  # noqa: F401  (the aiosmtpd fixture)
 from ..factories import EventFactory, SessionFactory, UserFactory, grant
+from .axe import problems_on_pages
 from .test_comment_journey import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -83,4 +84,16 @@ def test_reflection_journey(start_server, browser, page, smtp):  # noqa: F811
     impact.goto(f"{server.base_url}/{event.slug}/reflections/impact/")
     expect(impact.get_by_role("row", name=re.compile(r"^Done"))).to_contain_text("1")
     expect(impact.get_by_role("row", name=re.compile(r"Digital by default"))).to_be_visible()
+    # Axe finds nothing wrong on the reflection pages, at desktop width and at 320 px.
+    paths = [f"/{event.slug}/reflections/", f"/{event.slug}/reflections/new",
+             f"/{event.slug}/reflections/impact/", session.get_absolute_url(),
+             f"/{event.slug}/"]  # fmt: skip
+    found = problems_on_pages(report.new_page(), server.base_url, paths)
+    assert not found, found
+    narrow = report.new_page()
+    narrow.set_viewport_size({"width": 320, "height": 640})
+    for path in paths:
+        narrow.goto(server.base_url + path)
+        width = narrow.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (path, width)
     report.close()

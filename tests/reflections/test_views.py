@@ -159,3 +159,20 @@ def test_morning_after_request_is_kept_once(client, event):
     for _ in range(2):
         client.post(f"/{event.slug}/reflections/remind-me/", {"email": "Me@example.org"})
     assert list(MorningAfterRequest.objects.values_list("email", flat=True)) == ["me@example.org"]
+
+
+def test_event_home_after_the_event_shows_totals_without_private_actions(client):
+    event = EventFactory(starts_on=date(2020, 6, 10), ends_on=date(2020, 6, 10),
+                         status=Event.Status.ENDED)  # fmt: skip
+    reflection = publish(write(event, items=[{"text": "x", "action": "Private step"}],
+                               public_actions=False))  # fmt: skip
+    from django.utils import timezone
+
+    from hubbub.reflections.models import ActionAnswer
+
+    ActionAnswer.objects.create(item=reflection.items.get(), round=1, progress="done",
+                                answered_at=timezone.now())  # fmt: skip
+    html = client.get(f"/{event.slug}/").content.decode()
+    assert re.search(r"Actions pledged</dt><dd>1</dd>\s*<dt>Actions done</dt><dd>1<", html)
+    assert '<svg class="chart"' in html and "Private step" not in html
+    assert "<svg" in client.get(f"/{event.slug}/reflections/").content.decode()

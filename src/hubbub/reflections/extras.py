@@ -8,6 +8,7 @@ from hubbub.core.search import Hit
 from hubbub.core.text import plain_text
 from hubbub.events.models import Event
 
+from .impact import public_summary
 from .models import Reflection
 from .services import published, session_mentions
 
@@ -29,7 +30,8 @@ def home_extra(request, event) -> str:
     if not event.has_ended:
         return ""
     latest = list(published(event)[:3])
-    context = {"event": event, "latest": latest}
+    context = {"event": event, "latest": latest,
+               **public_summary(event, chart_id="home-reflections-chart")}  # fmt: skip
     return render_to_string("reflections/_home_extra.html", context, request=request)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from hubbub.core.charts import ChartRow, bar_chart_svg
 from hubbub.events.models import Session
 
 from .followups import followup_days
@@ -146,3 +147,17 @@ def impact_csv(event) -> str:
 def _safe_cell(text: str) -> str:
     # A title starting with = + - @ would run as a formula in a spreadsheet.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def public_summary(event, *, chart_id: str) -> dict:
+    """Totals only, for the public pages: no quotes, nothing about any one writer."""
+    found = impact(event, quotes=0)
+    labels = dict(ActionAnswer.Progress.choices)
+    rows = [ChartRow(str(labels[key]), found.progress.get(key, 0)) for key in PROGRESS]
+    return {
+        "summary": found,
+        "rows": rows,
+        "chart": bar_chart_svg(
+            _("Pledged actions by their latest answer"), rows, chart_id=chart_id
+        ),
+    }

@@ -17,7 +17,7 @@ from hubbub.events.services import programme_sessions
 
 from . import followups, services
 from .forms import ItemFormSet, MorningAfterForm, NoteForm, ReflectionForm
-from .impact import PROGRESS, impact, impact_csv
+from .impact import PROGRESS, impact, impact_csv, public_summary
 from .models import ActionAnswer, MorningAfterRequest, Reflection
 
 
@@ -75,8 +75,9 @@ def index(request, event):
         "can_moderate": policy.can(request.user, Action.MODERATE_COMMENTS, event),
         "is_team": policy.has_any_role(request.user, event),
         "morning_form": MorningAfterForm(),
-        "summary": impact(event, quotes=3) if event.has_ended else None,
     }
+    if event.has_ended:
+        context.update(public_summary(event, chart_id="reflections-chart"))
     return render_event(request, event, "reflections/index.html", context)
 
 
