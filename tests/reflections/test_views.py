@@ -176,3 +176,13 @@ def test_event_home_after_the_event_shows_totals_without_private_actions(client)
     assert re.search(r"Actions pledged</dt><dd>1</dd>\s*<dt>Actions done</dt><dd>1<", html)
     assert '<svg class="chart"' in html and "Private step" not in html
     assert "<svg" in client.get(f"/{event.slug}/reflections/").content.decode()
+
+
+def test_reflections_page_queries_do_not_grow_with_reflections(client, event, page_queries):
+    session = SessionFactory(event=event)
+    item = {"text": "x", "session_id": session.pk, "action": "Do it"}
+    publish(write(event, items=[item]))
+    one = page_queries(client, f"/{event.slug}/reflections/")
+    for _ in range(4):
+        publish(write(event, items=[item, {"text": "y"}]))
+    assert page_queries(client, f"/{event.slug}/reflections/") == one

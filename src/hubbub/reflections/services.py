@@ -346,7 +346,7 @@ def moderation_queue(event):
         Reflection.objects.filter(event=event, status=Reflection.Status.PENDING)
         .exclude(author=None, email_confirmed_at=None)
         .select_related("author")
-        .prefetch_related("items__session")
+        .prefetch_related("items__session__event")
         .order_by("submitted_at", "id")
     )
 
@@ -380,7 +380,7 @@ def published(event):
     return (
         Reflection.objects.filter(event=event, status=Reflection.Status.PUBLISHED)
         .select_related("author", "event")
-        .prefetch_related("items__session")
+        .prefetch_related("items__session__event")
     )
 
 
