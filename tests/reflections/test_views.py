@@ -2,7 +2,7 @@
 session page's mentions."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -186,3 +186,21 @@ def test_reflections_page_queries_do_not_grow_with_reflections(client, event, pa
     for _ in range(4):
         publish(write(event, items=[item, {"text": "y"}]))
     assert page_queries(client, f"/{event.slug}/reflections/") == one
+
+
+def test_live_page_invites_a_reflection_once_the_followed_session_ends(client):
+    from django.utils import timezone
+
+    now = timezone.now()
+    event = EventFactory(starts_on=now.date(), ends_on=now.date(), status=Event.Status.LIVE)
+    ended = SessionFactory(event=event, title="Just finished", starts_at=now - timedelta(hours=1),
+                           ends_at=now - timedelta(minutes=5))  # fmt: skip
+    running = SessionFactory(event=event, title="Still on", starts_at=now - timedelta(minutes=5),
+                             ends_at=now + timedelta(hours=1))  # fmt: skip
+    html = client.get(f"/{event.slug}/live/?session={ended.pk}").content.decode()
+    assert "Write a reflection on this session: Just finished" in html
+    assert f"reflections/new?session={ended.pk}" in html
+    html = client.get(f"/{event.slug}/live/?session={running.pk}").content.decode()
+    assert "Write a reflection on this session" not in html
+    html = client.get(f"/{event.slug}/live/").content.decode()
+    assert "Write a reflection on this session: Just finished" in html

@@ -1,12 +1,14 @@
 """What reflections add to other apps' pages and to site search."""
 
+from datetime import timedelta
+
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hubbub.core.search import Hit
 from hubbub.core.text import plain_text
-from hubbub.events.models import Event
+from hubbub.events.models import Event, Session
 
 from .impact import public_summary
 from .models import Reflection
@@ -59,3 +61,26 @@ def search_reflections(query: str, event=None, limit: int = 50) -> list[Hit]:
                 when=reflection.published_at)
         )  # fmt: skip
     return hits
+
+
+def live_page_extra(request, event, session_id) -> str:
+    """On the live page: once the session being followed (or, unfiltered, the latest session
+    of the day) has ended, an invitation to write a reflection on it."""
+    if event.is_archive:
+        return ""
+    now = timezone.now()
+    sessions = Session.objects.filter(event=event, ends_at__lte=now)
+    if session_id is not None:
+        session = sessions.filter(pk=session_id).first()
+    else:
+        # Only just ended: within the last two hours, and not a break.
+        session = (
+            sessions.filter(ends_at__gte=now - timedelta(hours=2))
+            .exclude(kind=Session.Kind.BREAK)
+            .order_by("-ends_at", "-id")
+            .first()
+        )
+    if session is None:
+        return ""
+    context = {"event": event, "session": session}
+    return render_to_string("reflections/_live_extra.html", context, request=request)
