@@ -204,3 +204,11 @@ def test_live_page_invites_a_reflection_once_the_followed_session_ends(client):
     assert "Write a reflection on this session" not in html
     html = client.get(f"/{event.slug}/live/").content.decode()
     assert "Write a reflection on this session: Just finished" in html
+
+
+def test_write_page_of_an_archive_says_it_is_closed(client, event):
+    event.status = Event.Status.ARCHIVED
+    event.save()
+    page = client.get(f"/{event.slug}/reflections/new")
+    assert page.status_code == 409 and "<form method" not in page.content.decode()
+    assert client.post(f"/{event.slug}/reflections/new", {}).status_code == 409

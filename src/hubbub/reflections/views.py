@@ -12,7 +12,7 @@ from hubbub.core.charts import ChartRow, bar_chart_svg
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, policy
 from hubbub.core.ratelimit import RateLimited
-from hubbub.events.lifecycle import EventClosed
+from hubbub.events.lifecycle import EventClosed, archive_message
 from hubbub.events.services import programme_sessions
 
 from . import followups, services
@@ -83,6 +83,9 @@ def index(request, event):
 
 @event_view(section="reflections")
 def write(request, event):
+    if event.is_archive:
+        context = {"closed": archive_message()}
+        return render_event(request, event, "reflections/write.html", context, status=409)
     sessions = list(programme_sessions(event))
     draft = services.draft_for(event, request.user)
     status = 200
