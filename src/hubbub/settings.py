@@ -420,12 +420,17 @@ HUBBUB_RATE_LIMITS = {
     "unconf_vote.address": (600, 60),
     "unconf_notes.visitor": (30, 600),
     "unconf_notes.address": (300, 600),
+    # Reflections written (pages and API), per writer and per address.
+    "reflection.visitor": (5, 600),
+    "reflection.address": (60, 600),
 }
 for _item in filter(None, os.environ.get("HUBBUB_RATE_LIMITS", "").replace(" ", "").split(",")):
     _name, _rate = _item.split("=", 1)
     _count, _seconds = _rate.split("/", 1)
     HUBBUB_RATE_LIMITS[_name] = (int(_count), int(_seconds))
 # A comment form's signed timing token: the least seconds between showing and sending it.
+# A guest's reflection waits this many hours for its email to be confirmed, then is deleted.
+HUBBUB_REFLECTIONS_CONFIRM_HOURS = int(os.environ.get("HUBBUB_REFLECTIONS_CONFIRM_HOURS", "72"))
 HUBBUB_COMMENT_MIN_FILL_SECONDS = int(os.environ.get("HUBBUB_COMMENT_MIN_FILL_SECONDS", "3"))
 # Sign-in (allauth rate syntax): wrong passwords per account from one address, after which
 # that pair waits, and per address for any accounts. The right password from another network

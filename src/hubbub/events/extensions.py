@@ -100,3 +100,29 @@ def register_dashboard_links(provider: DashboardLinks) -> None:
 
 def dashboard_links(event, user) -> list[DashboardLink]:
     return [link for provider in _dashboard_links for link in provider(event, user)]
+
+
+# Extra parts of public pages from apps above this one (reflections that mention a session,
+# recent reflections on the event home). Each returns safe HTML, or "" for nothing.
+SessionExtra = Callable[[object, object, object], str]  # (request, event, session)
+HomeExtra = Callable[[object, object], str]  # (request, event)
+_session_extras: list[SessionExtra] = []
+_home_extras: list[HomeExtra] = []
+
+
+def register_session_extra(extra: SessionExtra) -> None:
+    if extra not in _session_extras:
+        _session_extras.append(extra)
+
+
+def register_home_extra(extra: HomeExtra) -> None:
+    if extra not in _home_extras:
+        _home_extras.append(extra)
+
+
+def session_extras(request, event, session) -> list[str]:
+    return [html for extra in _session_extras if (html := extra(request, event, session))]
+
+
+def home_extras(request, event) -> list[str]:
+    return [html for extra in _home_extras if (html := extra(request, event))]

@@ -8,6 +8,7 @@ from hubbub.core.eventviews import event_view, render_event
 from hubbub.core.text import render_markdown
 
 from . import exports
+from .extensions import home_extras, session_extras
 from .services import (
     LIVE,
     PAST,
@@ -65,6 +66,7 @@ def home(request, event):
         "on": on,
         "partners": list(event.partners.all()),
         "summary_html": render_markdown(event.summary),
+        "extras": home_extras(request, event),
     }
     return render_event(request, event, "events/home.html", context)
 
@@ -86,6 +88,7 @@ def session_detail(request, event, session_id, slug):
         "section": "programme",
         "session": session,
         "description_html": render_markdown(session.description),
+        "extras": session_extras(request, event, session),
     }
     return render_event(request, event, "events/session.html", context)
 

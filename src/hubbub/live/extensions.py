@@ -62,3 +62,19 @@ def attach_entry_extras(entries: Iterable, viewer=None) -> None:
             extra = found.get(entry.pk)
             if extra is not None:
                 entry.extras.append(extra)
+
+
+# (request, event, session id or None) -> safe HTML for the live page's side column, or "".
+# The page is kept for a few minutes per stream position, so an extra must not depend on who
+# is reading.
+PageExtra = Callable[[object, object, int | None], str]
+_page_extras: list[PageExtra] = []
+
+
+def register_page_extra(extra: PageExtra) -> None:
+    if extra not in _page_extras:
+        _page_extras.append(extra)
+
+
+def page_extras(request, event, session_id) -> list[str]:
+    return [html for extra in _page_extras if (html := extra(request, event, session_id))]

@@ -1,0 +1,10 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def clear_rate_limits():
+    # Rate limits live in the cache; each test starts with a clean slate.
+    cache.clear()
+    yield
+    cache.clear()
