@@ -77,3 +77,8 @@ class EventEndedMessage(Schema):
 
 # The stream messages whose payload is not an entry, by their SSE ``event:`` name.
 MESSAGE_SCHEMAS: dict[str, type[Schema]] = {"event.ended": EventEndedMessage}
+
+
+def register_message_schema(type: str, schema: type[Schema]) -> None:
+    """Apps above the live blog declare the messages they publish (from ``ready()``)."""
+    MESSAGE_SCHEMAS[type] = schema
