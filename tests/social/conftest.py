@@ -1,0 +1,12 @@
+import pytest
+
+from .fakes import FakeServer
+
+
+@pytest.fixture
+def fake(settings):
+    """A local server standing in for the networks, with private addresses allowed."""
+    settings.HUBBUB_SOCIAL_ALLOW_PRIVATE = True
+    server = FakeServer().start()
+    yield server
+    server.stop()
