@@ -10,3 +10,11 @@ def fake(settings):
     server = FakeServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Pages are cached by event id and stream position, which repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

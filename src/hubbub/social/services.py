@@ -539,7 +539,10 @@ def _network_name(network: str, fallback) -> str:
 
 
 def _escape_markdown(text: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text or "")
+    """Text that markdown shows as typed: emphasis, links, code and HTML characters escaped,
+    and a line starting like a heading or a list kept as text."""
+    escaped = re.sub(r"([\\`*_\[\]<>~|])", r"\\\1", text or "")
+    return re.sub(r"(?m)^(\s*)([#+\-=]|\d+[.)])", r"\1\\\2", escaped)
 
 
 def do_quote_in_live(post: SocialPost, *, actor):
