@@ -157,7 +157,9 @@ def sources_for(event: Event):
 
 
 def get_source(event: Event, source_id) -> Source:
-    source = Source.objects.filter(event=event, pk=source_id).select_related("event").first()
+    source = None
+    if 0 < int(source_id) < 2**63:
+        source = Source.objects.filter(event=event, pk=source_id).select_related("event").first()
     if source is None:
         raise Http404(_("No such source on this event."))
     return source
@@ -443,8 +445,11 @@ def get_post(event: Event, post_id) -> SocialPost:
     try:
         post_id = int(post_id)
     except (TypeError, ValueError):
-        raise Http404(_("No such post on this wall.")) from None
-    post = SocialPost.objects.filter(event=event, pk=post_id).first()
+        post_id = 0
+    # Out-of-range ids are simply not found (SQLite cannot even compare them).
+    post = None
+    if 0 < post_id < 2**63:
+        post = SocialPost.objects.filter(event=event, pk=post_id).first()
     if post is None:
         raise Http404(_("No such post on this wall."))
     post.event = event
