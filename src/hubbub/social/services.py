@@ -329,6 +329,8 @@ def _store(source: Source, found: adapters.Found, trusted: set[str]) -> SocialPo
         held = _("Contains a blocked word: %(word)s") % {"word": word}
     elif found.author_handle and normal_handle(found.author_handle) in trusted:
         status = SocialPost.Status.APPROVED
+    saved: list[SocialImage] = []
+    post = None
     try:
         with transaction.atomic():
             post = SocialPost(
@@ -355,6 +357,7 @@ def _store(source: Source, found: adapters.Found, trusted: set[str]) -> SocialPo
                     post=post, alt=alt, width=width, height=height, position=position
                 )
                 stored.image.save(file.name, file, save=False)
+                saved.append(stored)
                 stored.save()
             if post.is_shown:
                 log_action(
@@ -365,7 +368,8 @@ def _store(source: Source, found: adapters.Found, trusted: set[str]) -> SocialPo
                 )
                 _publish_approved(post)
     except IntegrityError:
-        # Stored meanwhile by another poll of the same post.
+        # Stored meanwhile by another poll of the same post: drop the files saved for this copy.
+        _delete_files([f for f in [post and post.avatar, *(i.image for i in saved)] if f])
         return None
     return post
 
