@@ -114,3 +114,15 @@ def test_approving_another_events_post_is_404(client, event, other_event, editor
         headers=bearer(token_for(editor)),
     )
     assert response.status_code == 404
+
+
+def test_archive_refuses_approval_with_409(client, event, editor, token_for):
+    post = make_post(event)
+    event.status = "archived"
+    event.save()
+    response = client.post(
+        f"/api/v1/events/{event.slug}/social/posts/{post.pk}/approve",
+        headers=bearer(token_for(editor)),
+    )
+    assert response.status_code == 409
+    assert SocialPost.objects.get().status == "queued"

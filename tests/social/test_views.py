@@ -183,3 +183,30 @@ def test_wall_settings_are_saved(client, event, editor):
     )
     event.wall_settings.refresh_from_db()
     assert event.wall_settings.trusted_handles == "@a@b.org"
+
+
+@pytest.mark.parametrize("page", ["wall", "screen", "embed", "queue"])
+def test_wall_pages_cost_the_same_queries_for_one_post_as_for_three(
+    client, event, editor, page_queries, page
+):
+    status = "queued" if page == "queue" else "approved"
+    client.force_login(editor)
+    make_post(event, status=status, image=True)
+    one = page_queries(client, url(page, event))
+    make_post(event, status=status, image=True)
+    make_post(event, status=status)
+    assert page_queries(client, url(page, event)) == one
+
+
+def test_archive_keeps_its_wall_but_refuses_curation_except_take_down(client, event, editor):
+    shown = make_post(event, status="approved", text_html="<p>Kept in the archive</p>")
+    waiting = make_post(event)
+    event.status = "archived"
+    event.save()
+    assert "Kept in the archive" in client.get(url("wall", event)).content.decode()
+    client.force_login(editor)
+    client.post(url("post_action", event, post_id=waiting.pk), {"decision": "approve"})
+    waiting.refresh_from_db()
+    assert waiting.status == "queued"
+    client.post(url("post_action", event, post_id=shown.pk), {"decision": "takedown"})
+    assert not SocialPost.objects.filter(pk=shown.pk).exists()

@@ -135,7 +135,7 @@ def list_queue(request, event: EventSlug):
 
 @router.post(
     "/{event}/social/posts/{post_id}/approve",
-    response={200: SocialPostOut, **errors(401, 403, 404, 422)},
+    response={200: SocialPostOut, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Put a post on the wall (social.approved goes out on the stream)",
 )
@@ -148,7 +148,7 @@ def approve_post(request, event: EventSlug, post_id: int):
 
 @router.post(
     "/{event}/social/posts/{post_id}/reject",
-    response={200: SocialPostOut, **errors(401, 403, 404, 422)},
+    response={200: SocialPostOut, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Keep a post off the wall (or take it off: social.removed)",
 )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from hubbub.core.audit import log_action
 from hubbub.core.images import clean_photo
 from hubbub.core.permissions import Action, policy
+from hubbub.events.lifecycle import check_not_archived
 from hubbub.events.models import Event
 from hubbub.live import publish
 from hubbub.live.publishing import rewrite_logged
@@ -472,6 +473,7 @@ def _audit(action: str, post: SocialPost, actor, **data) -> None:
 
 def do_approve_post(post: SocialPost, *, actor, feature: bool = False) -> SocialPost:
     policy.require(actor, Action.CURATE_SOCIAL, post.event)
+    check_not_archived(post.event)
     post.status = SocialPost.Status.FEATURED if feature else SocialPost.Status.APPROVED
     post.decided_at = timezone.now()
     with transaction.atomic():
@@ -483,6 +485,7 @@ def do_approve_post(post: SocialPost, *, actor, feature: bool = False) -> Social
 
 def do_reject_post(post: SocialPost, *, actor) -> SocialPost:
     policy.require(actor, Action.CURATE_SOCIAL, post.event)
+    check_not_archived(post.event)
     was_shown = post.is_shown
     post.status = SocialPost.Status.REJECTED
     post.decided_at = timezone.now()
@@ -498,6 +501,7 @@ def do_block_author(post: SocialPost, *, actor) -> int:
     """Block the post's author on this event: their waiting and shown posts are rejected, and
     their future posts are not stored. Returns how many posts were rejected."""
     policy.require(actor, Action.CURATE_SOCIAL, post.event)
+    check_not_archived(post.event)
     handle = normal_handle(post.author_handle)
     if not handle:
         raise ValidationError({"handle": _("This post has no author handle to block.")})

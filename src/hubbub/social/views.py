@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
 from hubbub.core.permissions import Action, policy
+from hubbub.events.lifecycle import EventClosed
 
 from . import services
 from .forms import SourceForm, WallSettingsForm
@@ -140,6 +141,9 @@ def post_action(request, event, post_id):
             return redirect("social:queue", event=event.slug)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("social:queue", event=event.slug)
+    except EventClosed as exc:
+        messages.error(request, str(exc))
         return redirect("social:queue", event=event.slug)
     messages.success(request, done % {"who": who, "count": count})
     back = request.POST.get("next") == "wall"
