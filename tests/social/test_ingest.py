@@ -405,3 +405,15 @@ def test_poll_command_prints_what_it_fetched(event, fake, capsys):
     assert f"{event.slug}: Mastodon hashtag: #AllChange @ {fake.url}: 1 new, 0 already seen" in out
     assert "+ Waiting: @sam@127.0.0.1:" in out
     assert "error: That address is not an RSS or Atom feed." in out
+
+
+def test_post_seen_on_mastodon_and_in_its_authors_feed_is_one_item(event, fake):
+    status = mastodon_status(fake.url, 4)
+    fake.json("/api/v1/timelines/tag/AllChange", [status])
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Sam</title>
+    <item><link>{status["url"]}</link><guid>{status["url"]}</guid>
+    <description>Hello</description></item></channel></rss>"""
+    fake.add("/@sam.rss", feed, "application/rss+xml")
+    services.poll_source(make_source(event, "mastodon", fake.url, "#AllChange"))
+    report = services.poll_source(make_source(event, "feed", f"{fake.url}/@sam.rss"))
+    assert report.seen == 1 and SocialPost.objects.count() == 1

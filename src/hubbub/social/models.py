@@ -88,7 +88,10 @@ class SocialPost(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "uri"], name="social_post_unique_uri")
         ]
-        indexes = [models.Index(fields=["event", "status", "-posted_at"], name="social_wall")]
+        indexes = [
+            models.Index(fields=["event", "status", "-posted_at"], name="social_wall"),
+            models.Index(fields=["event", "url"], name="social_post_url"),
+        ]
 
     def __str__(self):
         return f"{self.author_handle or self.author_name}: {self.url}"

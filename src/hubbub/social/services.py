@@ -254,7 +254,13 @@ def poll_source(source: Source, *, now=None) -> PollReport:
         if normal_handle(found.author_handle) in blocked and found.author_handle:
             report.skipped += 1
             continue
-        existing = SocialPost.objects.filter(event=source.event, uri=found.uri).first()
+        # The same post by its URI, or by its web address when another network's view of it
+        # (a Mastodon status in the author's RSS feed) names it differently.
+        existing = (
+            SocialPost.objects.filter(event=source.event)
+            .filter(Q(uri=found.uri) | Q(url=found.url))
+            .first()
+        )
         if existing is not None:
             existing.sources.add(source)
             report.seen += 1
