@@ -417,3 +417,12 @@ def test_post_seen_on_mastodon_and_in_its_authors_feed_is_one_item(event, fake):
     services.poll_source(make_source(event, "mastodon", fake.url, "#AllChange"))
     report = services.poll_source(make_source(event, "feed", f"{fake.url}/@sam.rss"))
     assert report.seen == 1 and SocialPost.objects.count() == 1
+
+
+def test_source_stopped_during_a_poll_stays_stopped(event, fake):
+    fake.json("/api/v1/timelines/tag/AllChange", [mastodon_status(fake.url, 1)])
+    source = make_source(event, "mastodon", fake.url, "#AllChange")
+    Source.objects.filter(pk=source.pk).update(state="stopped")  # by an editor, meanwhile
+    services.poll_source(source)
+    source.refresh_from_db()
+    assert source.state == "stopped" and source.cursor == "109000000000000001"

@@ -279,7 +279,7 @@ def poll_source(source: Source, *, now=None) -> PollReport:
     wait = max(source.interval, polled.wait or 0)
     source.next_poll_at = None if source.kind == Source.Kind.URL else now + timedelta(seconds=wait)
     report.wait = polled.wait
-    source.save()
+    _save_poll_state(source)
     return report
 
 
@@ -289,7 +289,7 @@ def _record_failure(source: Source, exc: FetchError, now) -> None:
         # The server asked us to wait: not the source's fault, so no failure is counted.
         source.last_error = str(exc)[:500]
         source.next_poll_at = now + timedelta(seconds=exc.retry_after)
-        source.save()
+        _save_poll_state(source)
         return
     source.failures += 1
     if source.failures >= MAX_FAILURES:
@@ -304,7 +304,19 @@ def _record_failure(source: Source, exc: FetchError, now) -> None:
         backoff = min(source.interval * 2**source.failures, MAX_BACKOFF)
         source.next_poll_at = now + timedelta(seconds=backoff)
         source.last_error = str(exc)[:500]
-    source.save()
+    _save_poll_state(source)
+
+
+POLL_FIELDS = ("state", "failures", "last_error", "next_poll_at")
+CURSOR_FIELDS = ("cursor", "etag", "last_modified", "last_polled_at")
+
+
+def _save_poll_state(source: Source) -> None:
+    """Record a poll's outcome without undoing what the team did meanwhile: a source stopped
+    while it was being polled stays stopped, and one removed stays removed."""
+    values = {f: getattr(source, f) for f in POLL_FIELDS + CURSOR_FIELDS}
+    if not Source.objects.filter(pk=source.pk).exclude(state=Source.State.STOPPED).update(**values):
+        Source.objects.filter(pk=source.pk).update(**{f: values[f] for f in CURSOR_FIELDS})
 
 
 def _download_image(url: str, edge: int) -> tuple[ContentFile, int, int] | None:
