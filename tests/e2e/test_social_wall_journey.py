@@ -7,6 +7,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from hubbub.core.permissions import Role
+from hubbub.social.models import Source
 from tests.factories import EventFactory, UserFactory, grant
 
 from ..social.helpers import make_post
@@ -75,13 +76,25 @@ def test_wall_pages_pass_axe_and_do_not_scroll_sideways(wall, browser, viewport)
     context = browser.new_context(
         locale="en-GB", viewport={"width": viewport[0], "height": viewport[1]}
     )
+    editor = UserFactory(username="ed")
+    grant(editor, event, Role.EDITOR)
+    Source.objects.create(
+        event=event, kind="feed", url="https://example.org/feed", state="stopped",
+        last_error="Stopped after 5 failed polls in a row. Last error: The server answered 500.",
+    )  # fmt: skip
     client = Client()
-    client.force_login(wall["moderator"])
+    client.force_login(editor)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.base_url}]
     )
     page = context.new_page()
-    paths = [f"/{event.slug}/wall/", f"/{event.slug}/wall/screen", f"/{event.slug}/wall/queue"]
+    paths = [
+        f"/{event.slug}/wall/",
+        f"/{event.slug}/wall/screen",
+        f"/{event.slug}/wall/queue",
+        f"/{event.slug}/wall/sources",
+        f"/{event.slug}/live/",
+    ]
     report = problems_on_pages(page, server.base_url, paths)
     for path in paths:
         page.goto(server.base_url + path)
