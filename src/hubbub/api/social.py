@@ -101,7 +101,7 @@ def list_sources(request, event: EventSlug):
 
 @router.post(
     "/{event}/social/sources",
-    response={201: SourceOut, **errors(401, 403, 404, 422)},
+    response={201: SourceOut, **errors(400, 401, 403, 404, 413, 422)},
     auth=TokenAuth(),
     summary="Add a source: a Mastodon hashtag, a Bluesky search, a feed or one post's URL",
 )
