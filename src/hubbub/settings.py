@@ -396,6 +396,10 @@ HUBBUB_STREAM_MAX_BEHIND = int(os.environ.get("HUBBUB_STREAM_MAX_BEHIND", "500")
 # a request body larger than this gets 413 as it arrives (uploads: HUBBUB_MAX_DECK_BYTES…).
 HUBBUB_MAX_REQUEST_BYTES = int(os.environ.get("HUBBUB_MAX_REQUEST_BYTES", 1024 * 1024))
 
+# The social wall reads servers on private, loopback and link-local networks only when this is
+# on (tests, closed installations); otherwise they are refused (see docs/security.md).
+HUBBUB_SOCIAL_ALLOW_PRIVATE = env_bool("HUBBUB_SOCIAL_ALLOW_PRIVATE")
+
 # Comments on an event's posts and entries close this many days after its last day.
 HUBBUB_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("HUBBUB_COMMENTS_CLOSE_AFTER_DAYS", "14"))
 # Comments containing any of these (besides the admin-editable list) are marked as spam.

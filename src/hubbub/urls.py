@@ -41,6 +41,7 @@ urlpatterns = [
     path("<slug:event>/feed/", include(event_feed_urls)),
     path("<slug:event>/unconference/", include("hubbub.unconf.urls")),
     path("<slug:event>/reflections/", include("hubbub.reflections.urls")),
+    path("<slug:event>/wall/", include("hubbub.social.urls")),
     path("<slug:event>/", include("hubbub.media.urls")),
     path("", include("hubbub.events.urls")),
     path("<slug:event>/live/", include("hubbub.live.urls")),

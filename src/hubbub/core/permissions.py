@@ -49,6 +49,9 @@ class Action(StrEnum):
     MANAGE_MEDIA = "media.manage"
     # The team's private message stream and the coverage plan (read-only for most).
     USE_TEAM_DESK = "team.desk"
+    # The social-media wall: its sources and settings (manage); the queue of posts (curate).
+    MANAGE_SOCIAL = "social.manage"
+    CURATE_SOCIAL = "social.curate"
     # Organisation-wide: create events for the organisation and grant organisation roles.
     CREATE_EVENT = "organisation.create_event"
     MANAGE_ORGANISATION = "organisation.manage"
@@ -74,6 +77,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PUBLISH_OUTCOME,
             Action.PUBLISH_OWN_OUTCOME,
             Action.MANAGE_MEDIA,
+            Action.MANAGE_SOCIAL,
+            Action.CURATE_SOCIAL,
         }
     ),
     Role.REPORTER: frozenset(
@@ -95,7 +100,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.MODERATOR: frozenset(
-        {Action.VIEW_DRAFT_EVENT, Action.MODERATE_COMMENTS, Action.USE_TEAM_DESK}
+        {
+            Action.VIEW_DRAFT_EVENT,
+            Action.MODERATE_COMMENTS,
+            Action.USE_TEAM_DESK,
+            Action.CURATE_SOCIAL,
+        }
     ),
 }
 # Roles held on an organisation: what they allow on the organisation itself. On each of the

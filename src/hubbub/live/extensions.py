@@ -4,6 +4,7 @@ The live app sits below the team and feature apps, so it never imports them; ins
 register here from their ``AppConfig.ready()``:
 
 - the team app says which room a reporter usually covers (the console's default session);
+- feature apps add panels beside the live blog (the social wall's newest posts);
 - feature apps add things shown under each entry card (comments: the like button and the
   comment count), computed for the whole page at once so a page of entries costs the same
   number of queries whatever its length.
@@ -78,3 +79,26 @@ def register_page_extra(extra: PageExtra) -> None:
 
 def page_extras(request, event, session_id) -> list[str]:
     return [html for extra in _page_extras if (html := extra(request, event, session_id))]
+
+
+@dataclass(frozen=True)
+class PagePanel:
+    """A box beside the live blog: ``template`` rendered with ``context``."""
+
+    template: str
+    context: dict
+
+
+# (event) -> a PagePanel, or None when there is nothing to show. The reader page is cached per
+# stream position, so a panel that changes must publish a message when it does.
+PagePanelProvider = Callable[[object], PagePanel | None]
+_page_panel_providers: list[PagePanelProvider] = []
+
+
+def register_page_panel(provider: PagePanelProvider) -> None:
+    if provider not in _page_panel_providers:
+        _page_panel_providers.append(provider)
+
+
+def page_panels(event) -> list[PagePanel]:
+    return [p for p in (provider(event) for provider in _page_panel_providers) if p is not None]

@@ -89,3 +89,8 @@ MESSAGE_SCHEMAS: dict[str, type[Schema]] = {
     "event.ended": EventEndedMessage,
     "like.updated": LikeUpdatedMessage,
 }
+
+
+def register_message_schema(type: str, schema: type[Schema]) -> None:
+    """Apps above the live blog declare the messages they publish (from ``ready()``)."""
+    MESSAGE_SCHEMAS[type] = schema

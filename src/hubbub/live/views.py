@@ -22,7 +22,7 @@ from hubbub.events.models import Session
 from hubbub.events.services import session_now_in_room
 
 from . import services
-from .extensions import attach_entry_extras, home_room, page_extras
+from .extensions import attach_entry_extras, home_room, page_extras, page_panels
 from .forms import EntryForm
 from .lifecycle import posting_open_for
 from .models import LiveEntry
@@ -128,6 +128,7 @@ def reader_page(request, event):
     context["structured_data"] = _live_blog_json_ld(request, event, context)
     context["embed_snippet"] = _embed_snippet(request, event)
     context["page_extras"] = page_extras(request, event, context.get("session_filter"))
+    context["panels"] = page_panels(event)
     response = render(request, "live/page.html", context)
     if shared:
         cache.set(page_key, response.content, 300)
