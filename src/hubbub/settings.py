@@ -427,6 +427,7 @@ HUBBUB_RATE_LIMITS = {
     # Reflections written (pages and API), per writer and per address.
     "reflection.visitor": (5, 600),
     "reflection.address": (60, 600),
+    "reflection.email": (3, 86400),
 }
 for _item in filter(None, os.environ.get("HUBBUB_RATE_LIMITS", "").replace(" ", "").split(",")):
     _name, _rate = _item.split("=", 1)

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from hubbub.blog.models import Post
 from hubbub.comments.models import Comment
+from hubbub.core.permissions import Role
 from hubbub.live.models import LiveEntry
 from hubbub.media.models import Photo, Slideshow
 
-from ..factories import EventFactory, UserFactory
+from ..factories import EventFactory, UserFactory, grant
 from .conftest import SLUG
 
 WP12 = "http://wordpress.org/export/1.2/"
@@ -174,9 +175,12 @@ def test_wxr_round_trip_keeps_posts_and_comments(full_event, tmp_path):
 @pytest.mark.parametrize("ns", [WP12, "http://wordpress.org/export/1.1/"])
 def test_wxr_import_brings_in_statuses_authors_terms_and_threads(tmp_path, event, ns):
     existing = UserFactory(email="sam@example.org")
+    grant(existing, event, Role.REPORTER)
+    outsider = UserFactory(email="jo@council.example")  # has an account, not on the team
     future = (timezone.now() + timezone.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
     data = wxr(
-        item(1, "Opening", comments=comment(10, "First!") + comment(11, "Reply", parent="10")
+        item(1, "Opening", comments=comment(10, "Fish &amp; chips &lt; £5")
+             + comment(11, "Reply", parent="10")
              + comment(12, "Buy pills", approved="spam") + comment(13, "Held", approved="0")),
         item(2, "Still writing", status="draft", creator="sam"),
         item(3, "Coming soon", status="future", date=future),
@@ -194,13 +198,13 @@ def test_wxr_import_brings_in_statuses_authors_terms_and_threads(tmp_path, event
     assert posts["Coming soon"].status == Post.Status.SCHEDULED
     assert posts["Members only"].status == Post.Status.DRAFT
     assert posts["Still writing"].author == existing
-    jo = get_user_model().objects.get(email="jo@council.example")
+    jo = get_user_model().objects.exclude(pk=outsider.pk).get(email="jo@council.example")
     assert not jo.is_active and not jo.has_usable_password()
     assert posts["Opening"].author == jo
     assert [c.slug for c in posts["Opening"].categories.all()] == ["reports"]
     comments = Comment.objects.filter(object_id=posts["Opening"].pk).order_by("pk")
     assert [(c.body, c.status) for c in comments] == [
-        ("First!", "approved"),
+        ("Fish & chips < £5", "approved"),
         ("Reply", "approved"),
         ("Held", "pending"),
     ]

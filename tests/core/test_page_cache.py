@@ -343,3 +343,20 @@ def test_answers_a_view_marks_personal_are_never_shared(header):
     first, second = front.get("/"), front.get("/")
     assert (first.text, second.text) == ("page 1", "page 2")
     assert "etag" not in first.headers
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("en;q=0.1, cy;q=0.9", "cy"),
+        ("cy;q=0, en-gb", "en-gb"),
+        ("cy-GB,cy;q=0.9", "cy"),
+        ("fr, de", "en-gb"),
+        ("", "en-gb"),
+    ],
+)
+def test_page_cache_language_follows_accept_language_weights(header, language):
+    from hubbub.core.pagecache import resolve_language
+
+    scope = {"headers": [(b"accept-language", header.encode())]}
+    assert resolve_language(scope, {}) == language

@@ -157,3 +157,15 @@ def test_morning_after_reminder_is_sent_once_at_eight(mailoutbox):
     assert followups.send_morning_after(at("2030-06-11T09:00+01:00")) == 0
     assert mailoutbox[0].to == ["asked@example.org"]
     assert f"/{event.slug}/reflections/new" in mailoutbox[0].body
+
+
+def test_followups_stop_link_under_another_event_changes_nothing(june, client, mailoutbox):
+    _event, reflection = june
+    other = EventFactory()
+    followups.send_due_followups(at("2030-06-18T09:00+01:00"), "http://testserver")
+    link = re.search(r"http://testserver/\S+/reflections/stop/(\S+)/", mailoutbox[0].body)
+    elsewhere = f"/{other.slug}/reflections/stop/{link.group(1)}/"
+    assert client.get(elsewhere).status_code == 403
+    assert client.post(elsewhere).status_code == 403
+    reflection.refresh_from_db()
+    assert not reflection.followups_stopped

@@ -10,6 +10,7 @@ to download featured images (public hosts only, bounded), which then become post
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import posixpath
 import re
@@ -362,8 +363,11 @@ def download_covers(plan: _Plan, report: ImportReport) -> None:
 
 
 # -- writing ---------------------------------------------------------------------------------
-def _author(login: str, plan: _Plan, report: ImportReport, cache: dict):
-    """The existing user with the author's email, or a new inactive account for them."""
+def _author(login: str, plan: _Plan, report: ImportReport, cache: dict, event=None):
+    """The event's team member with the author's email, or a new inactive account for them.
+
+    Only people on the event's team (or, for the site blog, staff) are matched: the file is
+    the importer's to write, and matching any account would let it put words in anyone's name."""
     if not login:
         return None
     if login in cache:
@@ -372,7 +376,12 @@ def _author(login: str, plan: _Plan, report: ImportReport, cache: dict):
     info = plan.authors.get(login, {"email": "", "name": login})
     user = None
     if info["email"]:
-        user = User.objects.filter(email__iexact=info["email"]).order_by("pk").first()
+        candidates = User.objects.filter(email__iexact=info["email"])
+        if event is not None:
+            candidates = candidates.filter(event_roles__event=event).distinct()
+        else:
+            candidates = candidates.filter(is_staff=True)
+        user = candidates.order_by("pk").first()
     if user is None:
         base = slugify(login)[:140] or "author"
         username, n = base, 1
@@ -386,6 +395,12 @@ def _author(login: str, plan: _Plan, report: ImportReport, cache: dict):
         report.authors_created.append(f"{username} <{info['email'] or '-'}>")
     cache[login] = user
     return user
+
+
+def _plain(markup: str) -> str:
+    """Text without tags, stored as text: nh3 returns it entity-escaped, and templates escape
+    again when showing it, so the entities are turned back into characters here."""
+    return html.unescape(nh3.clean(markup, tags=set()))
 
 
 def _terms(model, pairs):
@@ -455,8 +470,8 @@ def _write(plan: _Plan, event, scope: str, report: ImportReport, actor=None) -> 
             slug=_free_slug(event, data["slug"], data["title"]),
             body=body,
             body_html=body_html,
-            excerpt=nh3.clean(data["excerpt"], tags=set())[:500],
-            author=_author(data["creator"], plan, report, authors),
+            excerpt=_plain(data["excerpt"])[:500],
+            author=_author(data["creator"], plan, report, authors, event),
             status=status,
             publish_at=publish_at,
             comments_open=data["comment_status"] != "closed",
@@ -511,7 +526,7 @@ def _write_comments(post, post_type, data: dict, scope: str, report: ImportRepor
             if status is None:
                 report.skip(who, _("marked “%(s)s” in WordPress") % {"s": c["approved"]})
                 continue
-            body = nh3.clean(c["body"], tags=set()).strip()
+            body = _plain(c["body"]).strip()
             if not body:
                 report.skip(who, _("it is empty"))
                 continue

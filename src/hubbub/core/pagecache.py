@@ -34,9 +34,12 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import formatdate
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from . import pageversion
 
@@ -46,6 +49,7 @@ log = logging.getLogger(__name__)
 PRIVATE_PATHS = re.compile(
     r"^/(admin|accounts|api|manage|media|static|search|healthz|me|feeds)(/|$)"
     r"|^/[^/]+/(manage|team|comments|feed)(/|$)"
+    r"|^/[^/]+/reflections/(answer|confirm|stop)/"
     r"|^/[^/]+/live/(write|review|stream|console|entries)"
     r"|^/blog/(comments|write)(/|$)|^/[^/]+/blog/(write|[^/]+/edit)(/|$)"
     r"|/(edit|delete|new|upload|preview|console|projector|download|add)/?$"
@@ -99,19 +103,26 @@ def _cookies(scope) -> dict[str, str]:
 
 def resolve_language(scope, cookies: dict[str, str]) -> str:
     """The language Django's LocaleMiddleware would choose: the language cookie, then the
-    first supported Accept-Language, then the default."""
-    supported = [code.lower() for code, _name in settings.LANGUAGES]
-    wanted = cookies.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
-    if wanted in supported:
-        return wanted
-    accept = _header(scope, b"accept-language").decode("latin-1")[:400].lower()
-    for item in accept.split(","):
-        code = item.split(";")[0].strip()
-        if not code:
+    Accept-Language header by its weights, then the default."""
+    wanted = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")[:20]
+    if wanted:
+        try:
+            return translation.get_supported_language_variant(wanted).lower()
+        except LookupError:
+            pass
+    accept = _header(scope, b"accept-language").decode("latin-1")[:400]
+    return _language_for_header(accept)
+
+
+@lru_cache(maxsize=512)
+def _language_for_header(accept: str) -> str:
+    for code, _weight in parse_accept_lang_header(accept):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code).lower()
+        except LookupError:
             continue
-        for candidate in supported:
-            if candidate == code or candidate.split("-")[0] == code.split("-")[0]:
-                return candidate
     return settings.LANGUAGE_CODE.lower()
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
+from hubbub.core import pageversion
 from hubbub.core.eventviews import add_service_errors, event_view
 from hubbub.core.permissions import Action, policy
 from hubbub.core.text import plain_text
@@ -116,9 +117,13 @@ def _render_entries_area(request, event, order, session_filter, cursor) -> dict:
 def reader_page(request, event):
     # Most readers are anonymous and see the same page: keep the whole page per stream position.
     shared = _sees_shared_page(request)
+    # The key holds everything the page is drawn from: the stream position, the content version
+    # (event details, programme, panels), the scheme, and the reader's parameters (the page's
+    # own address is drawn without its query string, so nothing else of it can reach a copy).
     page_key = (
-        f"live:page:{event.pk}:{event.stream_seq}:{event.phase}:{request.get_host()}"
-        f":{_params_key(request)}:{translation.get_language()}"
+        f"live:page:{event.pk}:{event.stream_seq}:{pageversion.current(event.pk)}:{event.phase}"
+        f":{request.scheme}:{request.get_host()}:{_params_key(request)}"
+        f":{translation.get_language()}"
     )
     if shared:
         cached_page = cache.get(page_key)
@@ -131,7 +136,7 @@ def reader_page(request, event):
     context["panels"] = page_panels(event)
     response = render(request, "live/page.html", context)
     if shared:
-        cache.set(page_key, response.content, 300)
+        cache.set(page_key, response.content, 60)
     return response
 
 

@@ -7,9 +7,10 @@ from django.views.decorators.http import require_POST
 
 from hubbub.comments.targets import describe
 from hubbub.comments.views import comments_context, finish, handle_comment_post
-from hubbub.core import visitor
+from hubbub.core import ratelimit, visitor
 from hubbub.core.charts import ChartRow, bar_chart_svg
 from hubbub.core.eventviews import add_service_errors, event_view, render_event
+from hubbub.core.http import client_ip
 from hubbub.core.permissions import Action, policy
 from hubbub.core.ratelimit import RateLimited
 from hubbub.events.lifecycle import EventClosed, archive_message
@@ -268,6 +269,8 @@ def stop(request, event, token):
     except ValidationError as exc:
         context = {"error": " ".join(exc.messages)}
         return render_event(request, event, "reflections/stop.html", context, status=400)
+    if reflection.event_id != event.pk:
+        raise PermissionDenied(_("This link belongs to another event."))
     done = False
     if request.method == "POST":
         followups.do_stop(token)
@@ -281,9 +284,14 @@ def stop(request, event, token):
 def morning_after(request, event):
     form = MorningAfterForm(request.POST)
     if form.is_valid() and not event.has_ended:
-        MorningAfterRequest.objects.get_or_create(
-            event=event, email=form.cleaned_data["email"].lower()
-        )
+        email = form.cleaned_data["email"].lower()
+        try:
+            # Anyone can ask; bounded per browser address and per address asked for.
+            ratelimit.hit("reflection", address=client_ip(request), email=email)
+        except RateLimited:
+            messages.error(request, _("Too many requests: please try again later."))
+            return redirect("reflections:index", event=event.slug)
+        MorningAfterRequest.objects.get_or_create(event=event, email=email)
         messages.success(request, _("We will email you the morning after the event."))
     else:
         messages.error(request, _("Give an email address like name@example.org."))
