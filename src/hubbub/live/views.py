@@ -121,7 +121,8 @@ def reader_page(request, event):
     # (event details, programme, panels), the scheme, and the reader's parameters (the page's
     # own address is drawn without its query string, so nothing else of it can reach a copy).
     page_key = (
-        f"live:page:{event.pk}:{event.stream_seq}:{pageversion.current(event.pk)}:{event.phase}"
+        f"live:page:{event.pk}:{event.stream_seq}:{'-'.join(map(str, pageversion.current(event.pk)))}"
+        f":{event.phase}"
         f":{request.scheme}:{request.get_host()}:{_params_key(request)}"
         f":{translation.get_language()}"
     )
