@@ -120,9 +120,9 @@ def reader_page(request, event):
     # The key holds everything the page is drawn from: the stream position, the content version
     # (event details, programme, panels), the scheme, and the reader's parameters (the page's
     # own address is drawn without its query string, so nothing else of it can reach a copy).
+    versions = "-".join(map(str, pageversion.current(event.pk)))
     page_key = (
-        f"live:page:{event.pk}:{event.stream_seq}:{'-'.join(map(str, pageversion.current(event.pk)))}"
-        f":{event.phase}"
+        f"live:page:{event.pk}:{event.stream_seq}:{versions}:{event.phase}"
         f":{request.scheme}:{request.get_host()}:{_params_key(request)}"
         f":{translation.get_language()}"
     )
