@@ -217,6 +217,16 @@ def start_server(transactional_db, settings):
 
 
 # -- browser -------------------------------------------------------------------------------------
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last, after pytest-django's ordering: once the session's Playwright
+    starts, its event loop counts as running in the main thread, and any later test that calls
+    asyncio.run() would fail."""
+    items[:] = [item for item in items if "browser" not in item.fixturenames] + [
+        item for item in items if "browser" in item.fixturenames
+    ]
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
