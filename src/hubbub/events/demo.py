@@ -75,7 +75,8 @@ ALL_CHANGE = {
     "title": "All Change 2011",
     "day": date(2011, 12, 9),
     "venue": "Riverside Business School, Birmingham (demo venue)",
-    "status": Event.Status.LIVE,
+    # Ended, not archived: its record stays open to readers' comments.
+    "status": Event.Status.ENDED,
     "summary": (
         "A one-day regional conference for local government on leading through change, run "
         "with a business school: think-tank sessions for leaders and chief executives, topical "
@@ -294,21 +295,22 @@ def load_demo() -> list[DemoUser]:
         defaults={"name": "Demo Councils Network", "website": "https://example.org/"},
     )
     specs = (ALL_CHANGE, LG_INNOVATION)
-    # A new archive is filled while it is still open (archives refuse every write), then closed.
-    to_archive = [
-        spec["slug"]
+    # A new past event is filled while it is still live (ended events take no new updates and
+    # archives refuse every write), then moved to its status.
+    to_close = {
+        spec["slug"]: spec["status"]
         for spec in specs
-        if spec["status"] == Event.Status.ARCHIVED
+        if spec["status"] != Event.Status.LIVE
         and not Event.objects.filter(slug=spec["slug"]).exists()
-    ]
+    }
     events = [_load_event(organisation, spec) for spec in specs]
     events.append(_load_workshop(organisation))
     _load_users()
     demo = Demo(events={e.slug: e for e in events}, users={u.username: u for u in DEMO_USERS})
     for _order, loader in _demo_loaders:
         loader(demo)
-    for slug in to_archive:
-        apply_status(Event.objects.select_for_update().get(slug=slug), Event.Status.ARCHIVED)
+    for slug, status in to_close.items():
+        apply_status(Event.objects.select_for_update().get(slug=slug), status)
     return DEMO_USERS
 
 
@@ -335,9 +337,7 @@ def _load_event(organisation, spec) -> Event:
             "ends_on": spec.get("last_day", spec["day"]),
             "venue": spec["venue"],
             "summary": spec["summary"],
-            "status": Event.Status.LIVE
-            if spec["status"] == Event.Status.ARCHIVED
-            else spec["status"],
+            "status": Event.Status.LIVE,
         },
     )
     if not created:
