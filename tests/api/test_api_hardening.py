@@ -13,7 +13,7 @@ from hubbub.comments.models import Comment
 from hubbub.core.permissions import Role
 from hubbub.live.models import LiveEntry, StreamMessage
 from hubbub.live.services import do_create_entry
-from tests.factories import EventFactory, UserFactory, grant
+from tests.factories import EventFactory, SessionFactory, UserFactory, grant
 
 from ..blog.helpers import make_post
 
@@ -158,3 +158,18 @@ def test_nul_in_the_path_is_a_clear_error_not_a_database_error(client, event, pa
     response = client.get(f"/api/v1/events/{path.format(slug=event.slug)}")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] in {"event", "kind"}
+
+
+def test_ids_too_large_for_the_database_are_refused_without_a_crash(event, token_for, client):
+    organiser = UserFactory()
+    grant(organiser, event, Role.ORGANISER)
+    auth = {"Authorization": f"Bearer {token_for(organiser)}"}
+    huge = 2**70
+    entry = client.get(f"/api/v1/events/{event.slug}/entries/{huge}", headers=auth)
+    existing = SessionFactory(event=event)
+    speakers = client.patch(
+        f"/api/v1/events/{event.slug}/sessions/{existing.pk}", {"speaker_ids": [huge]},
+        content_type="application/json", headers=auth,
+    )  # fmt: skip
+    assert entry.status_code == 404
+    assert speakers.status_code in (404, 422), speakers.content

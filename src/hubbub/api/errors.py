@@ -98,6 +98,11 @@ def install(api) -> None:
         detail = str(exc) or "Not found."
         return api.create_response(request, error_body(detail), status=404)
 
+    @api.exception_handler(OverflowError)
+    def id_out_of_range(request, exc):
+        # An id too large for the database (SQLite refuses it before looking) names nothing.
+        return api.create_response(request, error_body("Not found."), status=404)
+
     @api.exception_handler(AuthenticationError)
     def unauthorised(request, exc):
         response = api.create_response(
