@@ -118,7 +118,7 @@ def test_wxr_export_holds_posts_live_days_comments_and_attachments(full_event, t
     live_days = [i for i in posts if ": live blog, " in i.findtext("title")]
     assert len(live_days) == 1
     entries = list(
-        LiveEntry.objects.filter(event=full_event, status="published").order_by("created_at")
+        LiveEntry.objects.filter(event=full_event, status="published").order_by("created_at", "pk")
     )
     day_html = live_days[0].findtext(CONTENT)
     positions = [day_html.index(f'id="entry-{e.pk}"') for e in entries]
@@ -166,7 +166,9 @@ def test_wxr_round_trip_keeps_posts_and_comments(full_event, tmp_path):
     assert copy.body == original.body
     assert copy.body_html == original.body_html
     assert {t.slug for t in copy.tags.all()} == {t.slug for t in original.tags.all()}
-    replies = Comment.objects.filter(object_id=copy.pk, status="approved").order_by("created_at")
+    replies = Comment.objects.filter(object_id=copy.pk, status="approved").order_by(
+        "created_at", "pk"
+    )
     assert [c.body for c in replies] == ["Thanks for writing this up.", "A reply further down."]
     assert replies[1].parent == replies[0]
 
