@@ -148,9 +148,11 @@ def public_pages(base: str) -> list[tuple[str, str]]:
 SEED = f"""
 from django.contrib.auth import get_user_model
 from hubbub.blog.models import Post
+from hubbub.events.lifecycle import apply_status
 from hubbub.events.models import Event
 from hubbub.media.models import Gallery, Slideshow
 event = Event.objects.get(slug="{EVENT}")
+apply_status(event, Event.Status.LIVE)  # the demo's record has ended; reopen it to post to it
 author = get_user_model().objects.get(username="organiser")
 for where in (event, None):
     Post.objects.create(event=where, title="What we learnt", slug="what-we-learnt", author=author,
