@@ -140,10 +140,7 @@ def list_queue(request, event: EventSlug):
     summary="Put a post on the wall (social.approved goes out on the stream)",
 )
 def approve_post(request, event: EventSlug, post_id: int):
-    event_obj = get_public_event(event, request.user)
-    policy.require(request.user, Action.CURATE_SOCIAL, event_obj)
-    post = services.do_approve_post(services.get_post(event_obj, post_id), actor=request.user)
-    return _post_out(request, post, event_obj)
+    return _decide(request, event, post_id, services.do_approve_post)
 
 
 @router.post(
@@ -153,9 +150,14 @@ def approve_post(request, event: EventSlug, post_id: int):
     summary="Keep a post off the wall (or take it off: social.removed)",
 )
 def reject_post(request, event: EventSlug, post_id: int):
+    return _decide(request, event, post_id, services.do_reject_post)
+
+
+def _decide(request, event: str, post_id: int, decision):
+    """One curator's decision on one post of the event, answered as the post now stands."""
     event_obj = get_public_event(event, request.user)
     policy.require(request.user, Action.CURATE_SOCIAL, event_obj)
-    post = services.do_reject_post(services.get_post(event_obj, post_id), actor=request.user)
+    post = decision(services.get_post(event_obj, post_id), actor=request.user)
     return _post_out(request, post, event_obj)
 
 
