@@ -8,9 +8,11 @@ the load generator on the same machine.
 
 Prepares a throwaway demo site (SQLite) in a temporary directory, serves it on 127.0.0.1 and
 stops by itself. The load generator is a small asyncio HTTP/1.1 client with keep-alive (no wrk
-needed); it only talks to 127.0.0.1. "With a cookie" sends a reader's cookies (a visitor id and
-a CSRF cookie, as anyone who has commented or liked carries); `--signed-in` also measures a
-signed-in organiser's session, whose pages Django renders for them.
+needed); it only talks to 127.0.0.1. "With a cookie" sends a reader's cookies (the signed visitor
+id the site gave it for a like, and a CSRF cookie, as anyone who has commented or liked
+carries); `--signed-in` also measures a signed-in reader (an account with no role on the
+event: the shared page with their own header and comment form) and the event's organiser
+(whose pages Django renders for them, with drafts and controls).
 """
 
 import argparse
@@ -29,7 +31,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 HUBBUB = [sys.executable, "-m", "hubbub.cli"]
 EVENT = "all-change-2011"
-READER_COOKIE = "hubbub_visitor=bench-reader; csrftoken=abcdefghijklmnopqrstuvwxyz012345"
+CSRF_COOKIE = "csrftoken=abcdefghijklmnopqrstuvwxyz012345"
 
 
 def run(env, *args):
@@ -210,9 +212,10 @@ def main() -> None:
                     f"/api/v1/events/{EVENT}/entries",
                     json={"body": f"Update {n}: **what was said** in [the session](https://example.org)."},
                 ).raise_for_status()  # fmt: skip
-        cookies = [("no cookie", ""), ("reader cookie", READER_COOKIE)]
+        cookies = [("no cookie", ""), ("reader cookie", _reader_cookie(base))]
         if args.signed_in:
-            cookies.append(("signed in", _sign_in(base, env)))
+            cookies.append(("signed-in reader", _sign_in(base, env, "bench-reader")))
+            cookies.append(("organiser", _sign_in(base, env, "organiser")))
         for name, path in public_pages(base):
             if args.only and args.only not in name:
                 continue
@@ -242,13 +245,25 @@ def main() -> None:
         )
 
 
-def _sign_in(base: str, env: dict) -> str:
-    """The session cookie of the demo organiser, signed in through the sign-in form."""
-    username = "organiser"
+def _reader_cookie(base: str) -> str:
+    """The visitor cookie the site gives a browser on its first like, with a CSRF cookie."""
+    with httpx.Client(base_url=base) as client:
+        entries = client.get(f"/api/v1/events/{EVENT}/entries?limit=1").json()["entries"]
+        client.post(
+            f"/{EVENT}/comments/entry/{entries[0]['id']}/like/",
+            headers={"Accept": "application/json", "Sec-Fetch-Site": "same-origin"},
+        ).raise_for_status()
+        return f"hubbub_reader={client.cookies['hubbub_reader']}; {CSRF_COOKIE}"
+
+
+def _sign_in(base: str, env: dict, username: str) -> str:
+    """The session cookie of ``username`` (created when missing, with no role anywhere),
+    signed in through the sign-in form."""
     subprocess.run(
         [*HUBBUB, "shell", "-c",
-         "from django.contrib.auth import get_user_model as g; u=g().objects.get(username="
-         f"'{username}'); u.set_password('bench-password-123'); u.save()"],
+         "from django.contrib.auth import get_user_model as g; "
+         f"u=g().objects.get_or_create(username='{username}')[0]; "
+         "u.set_password('bench-password-123'); u.save()"],
         env=env, check=True, capture_output=True,
     )  # fmt: skip
     with httpx.Client(base_url=base) as client:
@@ -259,7 +274,10 @@ def _sign_in(base: str, env: dict) -> str:
                   "csrfmiddlewaretoken": form.cookies["csrftoken"]},
             headers={"Referer": f"{base}/accounts/login/"},
         )  # fmt: skip
-        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+        # The sign-in's flash message is shown (and its cookie dropped) by the first page.
+        kept = {k: v for k, v in client.cookies.items() if k != "messages"}
+        assert "sessionid" in kept, f"{username} could not sign in"
+        return "; ".join(f"{k}={v}" for k, v in kept.items())
 
 
 if __name__ == "__main__":

@@ -3,10 +3,12 @@ signed in, a new copy on the request after any write that changes it, and nothin
 a copy."""
 
 import asyncio
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
@@ -15,7 +17,7 @@ from hubbub.blog.models import Post
 from hubbub.comments.models import Comment
 from hubbub.comments.services import do_like, do_moderate
 from hubbub.comments.targets import describe
-from hubbub.core import pageversion
+from hubbub.core import pageversion, visitor
 from hubbub.core.pagecache import PageCache
 from hubbub.core.permissions import Role
 from hubbub.events.programme_setup import do_change_session
@@ -174,18 +176,107 @@ def test_copies_carry_no_csrf_token_and_set_no_cookie(front, live_event):
         assert "set-cookie" not in answer.headers, path
 
 
-def test_page_that_sets_a_cookie_is_rendered_for_each_reader(front, live_event):
-    """A blog post with open comments gives each new reader a visitor cookie of their own."""
+def _post_with_comments(event, **comment):
     author = UserFactory()
-    Post.objects.create(event=live_event, title="Day one", slug="day-one", author=author,
-                        body="Hello", status=Post.Status.PUBLISHED)  # fmt: skip
-    page = f"/{live_event.slug}/blog/day-one/"
-    one, two = front.get(page), front.get(page)
+    post = Post.objects.create(event=event, title="Day one", slug="day-one", author=author,
+                               body="Hello", status=Post.Status.PUBLISHED)  # fmt: skip
+    return post, f"/{event.slug}/blog/day-one/"
+
+
+def _form_token(text: str) -> str:
+    found = re.search(r'name="ts" value="([^"]+)"', text)
+    assert found, "the comment form has its timing token"
+    return found[1]
+
+
+def test_page_with_a_comment_form_is_shared_with_a_new_token_in_every_answer(front, live_event):
+    """A blog post with open comments is rendered once; each answer's form still has a
+    single-use timing token of its own, no cookie is set, and no proxy may keep it."""
+    _post, page = _post_with_comments(live_event)
+    one, two = front.get(page), front.get(page, cookie="hubbub_reader=abc")
     assert one.status == two.status == 200
-    assert "set-cookie" in one.headers and "set-cookie" in two.headers
-    assert one.headers["set-cookie"] != two.headers["set-cookie"]
-    returning = front.get(page, cookie="hubbub_visitor=abc")
-    assert returning.status == 200 and "etag" not in returning.headers
+    assert front.rendered == 1
+    assert "set-cookie" not in one.headers and "set-cookie" not in two.headers
+    assert _form_token(one.text) != _form_token(two.text)
+    assert "hubbub-fresh" not in one.text and "hubbub:part" not in one.text
+    assert one.headers["cache-control"] == "private, no-cache" and "etag" not in one.headers
+    assert int(one.headers["content-length"]) == len(one.text.encode())
+
+
+def test_token_from_a_shared_page_is_accepted_once(front, live_event, settings):
+    settings.HUBBUB_COMMENT_MIN_FILL_SECONDS = 0
+    post, page = _post_with_comments(live_event)
+    token = _form_token(front.get(page).text)
+    client = Client(HTTP_SEC_FETCH_SITE="same-origin")
+    form = {"body": "Good point", "name": "Cy", "email": "cy@example.org", "ts": token}
+    first = client.post(page, form)
+    assert first.status_code == 302
+    again = client.post(page, {**form, "body": "Another"})
+    assert "already sent" in again.content.decode()
+    assert Comment.objects.filter(object_id=post.pk).count() == 1
+
+
+def test_signed_in_readers_get_the_shared_page_with_their_own_parts(front, live_event):
+    """One render for strangers and for every signed-in reader without a role: each sees
+    their own name in the header and in the comment form, never anyone else's."""
+    ada, bob = UserFactory(username="ada"), UserFactory(username="bob")
+    _post, page = _post_with_comments(live_event)
+    stranger = front.get(page)
+    as_ada = front.get(page, cookie=_session_cookie(ada))
+    as_bob = front.get(page, cookie=_session_cookie(bob))
+    assert front.rendered == 1
+    assert "Signed in as ada" in as_ada.text and "Commenting as ada" in as_ada.text
+    assert "bob" not in as_ada.text
+    assert "Signed in as bob" in as_bob.text and "Commenting as bob" in as_bob.text
+    assert "ada" not in as_bob.text
+    assert "Signed in as" not in stranger.text and "Commenting as" not in stranger.text
+    assert "Sign in to comment" in stranger.text
+    assert as_ada.headers["cache-control"] == "private, no-cache"
+    assert int(as_ada.headers["content-length"]) == len(as_ada.text.encode())
+
+
+def test_the_events_team_gets_pages_rendered_for_them_and_kept_for_them(front, live_event):
+    """A team member's page is Django's, with their links; reloading it costs nothing until
+    the event changes, and nobody else (a stranger, another editor) is given it."""
+    editor, other = _reporter(live_event), _reporter(live_event)
+    page = f"/{live_event.slug}/programme/"
+    # As a browser sends them once it has its CSRF cookie (the first page sets it).
+    editor_cookie = _session_cookie(editor) + "; csrftoken=abcdefghijklmnopqrstuvwxyz012345"
+    stranger = front.get(page)
+    as_editor = front.get(page, cookie=editor_cookie)
+    again = front.get(page, cookie=editor_cookie)
+    assert front.rendered == 2
+    assert f"Signed in as {editor.username}" in as_editor.text
+    assert again.text == as_editor.text
+    assert f'href="/{live_event.slug}/team/"' in as_editor.text
+    assert f'href="/{live_event.slug}/team/"' not in stranger.text
+    assert as_editor.headers["cache-control"] == "private, no-cache"
+    as_other = front.get(page, cookie=_session_cookie(other))
+    assert front.rendered == 3 and editor.username not in as_other.text
+    SessionFactory(event=live_event, title="Added late")
+    after = front.get(page, cookie=editor_cookie)
+    assert "Added late" in after.text and front.rendered == 5  # a new copy, then theirs
+
+
+def test_a_guest_sees_the_edit_link_on_their_own_comment_only(front, live_event):
+    post, page = _post_with_comments(live_event)
+    target = describe(post)
+    Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(Post), object_id=post.pk,
+        event=live_event, author_name="Cy", author_email="cy@example.org", body="Mine",
+        status=Comment.Status.APPROVED, device_key="cy-browser",
+    )  # fmt: skip
+    assert target.key == f"post-{post.pk}"
+    mine = front.get(page, cookie=f"{visitor.COOKIE}={_signed_reader('cy-browser')}")
+    theirs = front.get(page, cookie=f"{visitor.COOKIE}={_signed_reader('someone-else')}")
+    stranger = front.get(page)
+    assert front.rendered == 1
+    assert "Edit your comment" in mine.text
+    assert "Edit your comment" not in theirs.text and "Edit your comment" not in stranger.text
+
+
+def _signed_reader(key: str) -> str:
+    return signing.get_cookie_signer(salt=visitor.COOKIE + visitor.SALT).sign(key)
 
 
 # -- every write that changes a page shows on the next request ------------------------------------

@@ -24,6 +24,14 @@ class CommentsConfig(AppConfig):
         # After the live updates (20) and the unconference's notes (30).
         register_demo_loader(load_demo_entry_conversation, order=40)
 
+        from hubbub.core import pageparts
+
         from . import audit
+        from .services import form_timestamp
+        from .views import render_comments_part
 
         audit.register()
+        # A shared page's comments: a reader's own (edit links, likes) drawn for them, and a
+        # new single-use timing token in every answer's comment form.
+        pageparts.register_part("comments", render_comments_part, for_visitors=True)
+        pageparts.register_fresh("comment_ts", form_timestamp)

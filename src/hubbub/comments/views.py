@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from hubbub.core import visitor
+from hubbub.core import pageparts, visitor
 from hubbub.events.services import get_public_event
 from hubbub.live.extensions import attach_entry_extras
 
@@ -124,12 +125,15 @@ def comments_context(request, target, form=None) -> dict:
                 form.fields[name].widget.attrs.update(
                     {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
                 )
+    elif pageparts.fresh_values_later(request):
+        # A page that is kept and answered many times: each answer gets its own token.
+        form.initial["ts"] = pageparts.fresh_placeholder("comment_ts")
     else:
         form.initial["ts"] = services.form_timestamp()
     likes = services.like_counts([target.obj])
     mine = services.liked_by([target.obj, *_walk(roots)], request.user, reader_key(request))
     key = reader_key(request)
-    if not request.user.is_authenticated:
+    if not request.user.is_authenticated and not pageparts.rendering_for_many(request):
         # The page gives the browser its visitor cookie, so its first like already counts.
         ensure_reader_key(request)
     for comment in _walk(roots):
@@ -146,6 +150,21 @@ def comments_context(request, target, form=None) -> dict:
         "comment_action": request.path,
         "like_url": comments_url("like", target.event, kind=target.kind, object_id=target.obj.pk),
     }
+
+
+def render_comments_part(request, event, arg: str) -> str | None:
+    """The comments section of a shared page (``{% part "comments" target.key %}``), drawn
+    for the request's reader: their likes, their own comments' edit links, who they comment
+    as. None (the stranger's version stays) for a target that cannot be loaded."""
+    kind, _sep, object_id = arg.rpartition("-")
+    try:
+        target = load(kind, object_id, event)
+    except Http404:
+        return None
+    with timezone.override(event.tz if event else timezone.get_current_timezone()):
+        return render_to_string(
+            "comments/_comments.html", comments_context(request, target), request=request
+        )
 
 
 def _walk(comments):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.utils import translation
 
+from . import pageparts
+
 
 def html_lang(code: str) -> str:
     """A Django language code as a BCP 47 tag for ``<html lang>``: en-gb → en-GB, cy → cy."""
@@ -26,7 +28,7 @@ def shared_page(request):
     """A page rendered for the shared cache (core/pagecache.py) carries no CSRF token: it would
     be one browser's token in every reader's copy, and setting it would make the page
     personal. Its forms are accepted by their origin instead (SameOriginCsrfMiddleware)."""
-    if getattr(request, "scope", {}).get("hubbub.shared"):
+    if pageparts.rendering_for_many(request):
         return {"csrf_token": "NOTPROVIDED"}
     return {}
 

@@ -1,29 +1,34 @@
 """Whole public pages, answered in front of Django from copies keyed by content version.
 
-Every public page is the same for every reader who is not signed in: Django renders it once as
-a stranger would see it (the request's cookies and credentials are left out, so no personal
-data can get into it), and later GETs of the same page are answered here, without a thread hop
-or a database query, for as long as the versions the copy was rendered at are current
-(``core/pageversion.py``: every write that changes a public page moves them). A copy also
-expires after ``HUBBUB_PAGE_CACHE_SECONDS``, for what changes with the clock alone ("on now",
-a scheduled post coming out).
+Every public page is the same for every reader: Django renders it once as a stranger would see
+it (the request's cookies and credentials are left out, so no personal data can get into it),
+and later GETs of the same page are answered here, without a thread hop or a database query,
+for as long as the versions the copy was rendered at are current (``core/pageversion.py``:
+every write that changes a public page moves them). A copy also expires after
+``HUBBUB_PAGE_CACHE_SECONDS``, for what changes with the clock alone ("on now", a scheduled
+post coming out).
 
-Who gets copies: any GET without a session or flash-message cookie (or another cookie an app
-registers as personal with ``register_personal_cookie``) and without credentials. Commenters
-and likers carry a visitor cookie and still get copies; signed-in people get pages Django
-renders for them, with their own controls.
+What differs per person is marked in the templates as parts (``core/pageparts.py``): a
+signed-in reader gets the copy with their own parts (their name in the header, who they comment
+as, their own comments' edit links), drawn once per person and page version and kept as long
+as the copy; a reader with a visitor cookie gets their own comments part. The event's team and
+site staff see more than a stranger (drafts, controls), so they get the page Django renders
+for them, kept for them alone in the same way. Values that must differ per answer (the comment
+form's single-use token) are filled in per answer. Requests carrying a flash-message cookie
+(or another an app registers with ``register_personal_cookie``) or credentials go to Django.
 
 What is cached: answers of 200 to a path outside the private areas (``PRIVATE_PATHS``) that set
-no cookie. A page that sets one (a page with a comment form gives the browser its visitor
+no cookie. A page that sets one for a stranger (the unconference's marking page gives a device
 cookie) is rendered for each reader by Django, and remembered as such for a while so it is not
 rendered twice. The key is (scheme, host, path, the allowed query parameters, language, the
 versions): unknown query parameters are dropped before Django sees them, so a page cached for
 ``?x=1`` is exactly the page without it, and a query string over ``MAX_QUERY_BYTES`` gets 414.
 
-Copies carry an ``ETag`` (a hash of the body) and ``Last-Modified``, ``Cache-Control: public,
-max-age=0, must-revalidate`` (a browser or proxy may keep the copy but asks each time; the
-answer is then a 304 without a body); ``If-None-Match`` is compared token by token, so a
-malformed one simply gets the page.
+Copies for strangers carry an ``ETag`` (a hash of the body) and ``Last-Modified``,
+``Cache-Control: public, max-age=0, must-revalidate`` (a browser or proxy may keep the copy but
+asks each time; the answer is then a 304 without a body); ``If-None-Match`` is compared token by
+token, so a malformed one simply gets the page. Answers with a person's parts or a fresh value
+say ``private, no-cache`` and carry no validator.
 """
 
 import asyncio
@@ -34,14 +39,15 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import formatdate
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import parse_qsl, urlencode
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from . import pageversion
+from . import pageparts, pageversion, visitor
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +63,7 @@ PRIVATE_PATHS = re.compile(
 SLUG = re.compile(r"^/([-a-zA-Z0-9_]{1,80})/")
 SITE_PATHS = re.compile(r"^/($|blog/)")
 # Query parameters the public pages read; anything else is dropped before Django sees it.
-ALLOWED_PARAMS = frozenset({"order", "session", "before", "after", "page", "day"})
+ALLOWED_PARAMS = frozenset({"order", "session", "before", "after", "page", "day", "replyto"})
 MAX_PARAM_BYTES = 64
 MAX_QUERY_BYTES = 2048
 MAX_PAGES = 2000
@@ -78,9 +84,10 @@ class Page:
     versions: tuple
     event_id: int | None
     headers: list
-    body: bytes
+    body: bytes  # as a stranger sees it
     etag: bytes
     expires: float
+    layout: pageparts.Layout | None  # its per-person parts and fresh values, if any
 
 
 def _header(scope, name: bytes) -> bytes:
@@ -153,6 +160,8 @@ class PageCache:
         self.pages: OrderedDict[tuple, Page] = OrderedDict()
         self.personal: dict[tuple, float] = {}  # pages that set cookies: Django for everyone
         self.slugs: dict[str, tuple[int | None, float]] = {}
+        self.drawn = PersonalStore()  # people's parts of shared pages
+        self.own_pages = PersonalStore()  # whole pages Django rendered for a team member
 
     @staticmethod
     def applies(scope) -> bool:
@@ -163,9 +172,7 @@ class PageCache:
         if _header(scope, b"authorization"):
             return False
         cookies = _cookies(scope)
-        return not any(
-            name in cookies for name in (settings.SESSION_COOKIE_NAME, *_personal_cookies)
-        )
+        return not any(name in cookies for name in _personal_cookies)
 
     async def __call__(self, scope, receive, send) -> None:
         if len(scope["query_string"]) > MAX_QUERY_BYTES:
@@ -201,17 +208,53 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         page = self.pages.get(key)
-        if page is not None and page.versions == versions and page.expires > now:
-            await self._answer(scope, send, page)
+        if page is None or page.versions != versions or page.expires <= now:
+            page = await self._render(
+                scope, receive, send, key, query, language, event_id, versions
+            )
+            if page is None:  # not shareable: answered already
+                return
+        layout = page.layout
+        session = cookies.get(settings.SESSION_COOKIE_NAME, "") if layout else ""
+        reader = cookies.get(visitor.COOKIE, "") if layout and layout.for_visitors else ""
+        if not (session or reader):
+            if layout is None or not layout.fresh:
+                await self._answer(scope, send, page)  # the stranger's copy, as it is
+            else:
+                body = pageparts.with_fresh_values(page.body, layout.fresh)
+                await self._answer_body(send, page, body)
             return
-        await self._render(scope, receive, send, key, query, language, event_id, versions)
+        person = (key, versions, session, reader)
+        drawn = await self.drawn.get(
+            person,
+            partial(sync_to_async(pageparts.draw_parts), scope, language, event_id, layout.parts),
+        )
+        if drawn is pageparts.OWN_PAGE:
+            await self._own_page(scope, send, (*person, scope["query_string"], cookies))
+            return
+        await self._answer_body(send, page, pageparts.assemble(layout, drawn))
+
+    async def _own_page(self, scope, send, person) -> None:
+        """The page Django renders for someone who sees more than a stranger (the event's
+        team, staff), kept for them alone until the content moves, so reloading it is cheap.
+        Anything but a plain 200 (a cookie set, a redirect, private or no-store) is not kept."""
+        key = (*person[:-1], tuple(sorted(person[-1].items())))
+        status, headers, body = await self.own_pages.get(
+            key,
+            partial(_capture, self.app, {**scope, "hubbub.own": True}),
+            keep=lambda made: made[0] == 200 and _keepable_for(made[1], person[-1]),
+        )
+        body = pageparts.with_fresh_values(body, pageparts.fresh_names(body))
+        headers = _with_length([(n, v) for n, v in headers if n not in _SHARED_ONLY], body)
+        if status == 200:
+            headers.append((b"cache-control", b"private, no-cache"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     async def _event_id(self, slug: str, now: float) -> int | None:
         known = self.slugs.get(slug)
         if known is not None and known[1] > now:
             return known[0]
-        from asgiref.sync import sync_to_async
-
         event_id = await sync_to_async(_slug_lookup)(slug)
         if len(self.slugs) > MAX_PAGES:
             self.slugs.clear()
@@ -227,8 +270,18 @@ class PageCache:
         await send({"type": "http.response.start", "status": 200, "headers": page.headers})
         await send({"type": "http.response.body", "body": page.body})
 
-    async def _render(self, scope, receive, send, key, query, language, event_id, versions):
-        """Render the page as a stranger would see it; keep it if every reader may have it."""
+    async def _answer_body(self, send, page: Page, body: bytes) -> None:
+        """A copy with a reader's own parts or fresh values: for this reader only."""
+        headers = [(n, v) for n, v in page.headers if n not in _SHARED_ONLY]
+        headers = [*_with_length(headers, body), (b"cache-control", b"private, no-cache")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _render(
+        self, scope, receive, send, key, query, language, event_id, versions
+    ) -> Page | None:
+        """Render the page as a stranger would see it and keep it if every reader may have it
+        (and return it); otherwise answer this request and return None."""
         stranger = {
             **scope,
             "query_string": query,
@@ -246,10 +299,11 @@ class PageCache:
             if _cookies(scope) or query != scope["query_string"]:
                 # Rendered for a stranger, not for this reader: Django answers them itself.
                 await self.app(scope, receive, send)
-                return
+                return None
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
-            return
+            return None
+        body, layout = pageparts.layout(body)
         etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
         headers = [
             (n, v)
@@ -260,12 +314,91 @@ class PageCache:
             (b"last-modified", formatdate(usegmt=True).encode()),
             (b"cache-control", b"public, max-age=0, must-revalidate"),
         ]
-        page = Page(versions, event_id, headers, body, etag, time.monotonic() + _ttl())
+        headers = _with_length(headers, body)
+        page = Page(versions, event_id, headers, body, etag, time.monotonic() + _ttl(), layout)
         self.pages[key] = page
         self.pages.move_to_end(key)
         while len(self.pages) > MAX_PAGES:
             self.pages.popitem(last=False)
-        await self._answer(scope, send, page)
+        return page
+
+
+class PersonalStore:
+    """What was made for one person (their parts of a page, or the whole page Django rendered
+    for them), kept like a copy: until the content versions move or for the copy's lifetime.
+    Concurrent asks for the same key share one making. Bounded by count and bytes."""
+
+    MAX_ITEMS = 5000
+    MAX_BYTES = 32 * 1024 * 1024
+
+    def __init__(self):
+        self.items: OrderedDict[tuple, tuple[float, object, int]] = OrderedDict()
+        self.bytes = 0
+        self.making: dict[tuple, asyncio.Future] = {}
+
+    async def get(self, key, make, *, keep=lambda made: True):
+        """The kept value for ``key``, or ``await make()`` (kept when ``keep(value)``)."""
+        now = time.monotonic()
+        found = self.items.get(key)
+        if found is not None and found[0] > now:
+            self.items.move_to_end(key)
+            return found[1]
+        pending = self.making.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future = asyncio.get_running_loop().create_future()
+        self.making[key] = future
+        try:
+            made = await make()
+            if keep(made):
+                self._keep(key, made, now + _ttl())
+            future.set_result(made)
+            return made
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters get it, nobody else needs to
+            raise
+        finally:
+            del self.making[key]
+
+    def _keep(self, key, made, expires: float) -> None:
+        size = _size(made)
+        old = self.items.pop(key, None)
+        if old is not None:
+            self.bytes -= old[2]
+        self.items[key] = (expires, made, size)
+        self.bytes += size
+        while self.items and (len(self.items) > self.MAX_ITEMS or self.bytes > self.MAX_BYTES):
+            _key, (_expires, _made, dropped) = self.items.popitem(last=False)
+            self.bytes -= dropped
+
+
+def _size(made) -> int:
+    if isinstance(made, dict):
+        return sum(map(len, made.values()))
+    if isinstance(made, tuple):  # (status, headers, body)
+        return len(made[2])
+    return 0
+
+
+def _keepable_for(headers, cookies: dict) -> bool:
+    """Not no-store, and setting no cookie but the renewal Django sends of the CSRF cookie the
+    person already has (it does so on every page with a form)."""
+    renewal = f"{settings.CSRF_COOKIE_NAME}={cookies.get(settings.CSRF_COOKIE_NAME, '')};"
+    for name, value in headers:
+        if name == b"cache-control" and b"no-store" in value.lower():
+            return False
+        if name == b"set-cookie" and not (
+            cookies.get(settings.CSRF_COOKIE_NAME) and value.decode("latin-1").startswith(renewal)
+        ):
+            return False
+    return True
+
+
+def _with_length(headers, body: bytes) -> list:
+    return [(n, v) for n, v in headers if n != b"content-length"] + [
+        (b"content-length", str(len(body)).encode())
+    ]
 
 
 def _shareable(headers) -> bool:
@@ -289,6 +422,7 @@ _VARY_KEYED = frozenset({b"", b"cookie", b"accept-language", b"accept-encoding"}
 _PERSONAL_REQUEST_HEADERS = frozenset(
     {b"cookie", b"authorization", b"if-none-match", b"if-modified-since", b"accept-language"}
 )
+_SHARED_ONLY = frozenset({b"etag", b"last-modified", b"cache-control"})
 _KEPT_ON_304 = frozenset({b"etag", b"cache-control", b"last-modified", b"vary"})
 
 
