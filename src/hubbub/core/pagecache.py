@@ -44,6 +44,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core import signing
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -216,7 +217,7 @@ class PageCache:
                 return
         layout = page.layout
         session = cookies.get(settings.SESSION_COOKIE_NAME, "") if layout else ""
-        reader = cookies.get(visitor.COOKIE, "") if layout and layout.for_visitors else ""
+        reader = _signed_reader(cookies) if layout and layout.for_visitors else ""
         if not (session or reader):
             if layout is None or not layout.fresh:
                 await self._answer(scope, send, page)  # the stranger's copy, as it is
@@ -227,7 +228,13 @@ class PageCache:
         person = (key, versions, session, reader)
         drawn = await self.drawn.get(
             person,
-            partial(sync_to_async(pageparts.draw_parts), scope, language, event_id, layout.parts),
+            partial(
+                sync_to_async(pageparts.draw_parts),
+                {**scope, "query_string": query},  # what the key holds, nothing more
+                language,
+                event_id,
+                layout.parts,
+            ),
         )
         if drawn is pageparts.OWN_PAGE:
             await self._own_page(scope, send, (*person, scope["query_string"], cookies))
@@ -379,6 +386,18 @@ def _size(made) -> int:
     if isinstance(made, tuple):  # (status, headers, body)
         return len(made[2])
     return 0
+
+
+def _signed_reader(cookies: dict) -> str:
+    """The visitor cookie when its signature holds (a made-up one is a stranger's)."""
+    value = cookies.get(visitor.COOKIE, "")
+    if not value or len(value) > 200:
+        return ""
+    try:
+        signing.get_cookie_signer(salt=visitor.COOKIE + visitor.SALT).unsign(value)
+    except signing.BadSignature:
+        return ""
+    return value
 
 
 def _keepable_for(headers, cookies: dict) -> bool:
