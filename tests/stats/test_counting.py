@@ -27,7 +27,7 @@ def scope(path, *, address=ADDRESS, agent=AGENT, referer="", method="GET", host=
 
 
 def today():
-    return datetime.datetime.now(datetime.UTC).date()
+    return counting.local_today()
 
 
 def test_readers_are_counted_once_each_per_day(event):

@@ -17,6 +17,7 @@ and went within that interval).
 """
 
 import datetime
+import functools
 import hashlib
 import hmac
 import logging
@@ -25,6 +26,7 @@ import re
 import socket
 import threading
 import time
+import zoneinfo
 from collections import Counter
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -145,15 +147,22 @@ def _address(scope: dict, headers: dict) -> str:
     return client_ip(SimpleNamespace(META=meta)) or peer
 
 
-_today: tuple[int, datetime.date] = (0, datetime.date.min)
+_today: tuple[int, datetime.date] = (-1, datetime.date.min)
 
 
-def _utc_today() -> datetime.date:
+def local_today(now: float | None = None) -> datetime.date:
+    """Today in the site's zone (``TIME_ZONE``, Europe/London by default): an organiser's day
+    runs from their midnight, not UTC's. Worked out once a second at most."""
     global _today
-    day_number = int(time.time() // 86400)
-    if _today[0] != day_number:
-        _today = (day_number, datetime.date(1970, 1, 1) + datetime.timedelta(days=day_number))
+    second = int(time.time() if now is None else now)
+    if _today[0] != second:
+        _today = (second, datetime.datetime.fromtimestamp(second, _site_zone()).date())
     return _today[1]
+
+
+@functools.cache
+def _site_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def record_page(scope: dict, status: int) -> None:
@@ -168,7 +177,7 @@ def record_page(scope: dict, status: int) -> None:
         if NOT_READING.match(rest):
             return
         headers = _headers(scope)
-        today = _utc_today()
+        today = local_today()
         agent = headers.get(b"user-agent", b"").decode("latin-1")
         hashed = reader_hash(tally.salt(today), _address(scope, headers), agent)
         things = []
@@ -261,7 +270,7 @@ def flush(now: float | None = None) -> None:
         slugs = {slug for slug, _day in readers} | {slug for slug, *_rest in counts}
         events = dict(Event.objects.public().filter(slug__in=slugs).values_list("slug", "pk"))
         client = _redis()
-        today = datetime.datetime.fromtimestamp(now or time.time(), datetime.UTC).date()
+        today = local_today(now)
         for (slug, day), hashes in readers.items():
             if slug in events:
                 _add_readers(client, events[slug], day, hashes, views[(slug, day)])

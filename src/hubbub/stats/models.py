@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DailyFigures(models.Model):
-    """One event's day (UTC): unique readers, peak concurrent live readers, page views."""
+    """One event's day (in the site's zone, TIME_ZONE): unique readers, peak concurrent live
+    readers, page views."""
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()

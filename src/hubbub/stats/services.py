@@ -1,7 +1,8 @@
 """Reading the audience figures of an event: totals, by day, and the top things by readers.
 
-Days are UTC days. A reader's hash changes with the day, so a reader who came back on a second
-day counts once on each: the event's ``unique_readers`` is the sum of its days' figures.
+Days are days in the site's zone (TIME_ZONE, Europe/London by default). A reader's hash
+changes with the day, so a reader who came back on a second day counts once on each: the
+event's ``unique_readers`` is the sum of its days' figures.
 """
 
 import csv
