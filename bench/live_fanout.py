@@ -61,6 +61,13 @@ gc.callbacks.append(_gc_probe)
 """
 
 
+REOPEN_EVENT = """
+from hubbub.events.lifecycle import apply_status
+from hubbub.events.models import Event
+apply_status(Event.objects.get(slug="{slug}"), Event.Status.LIVE)
+"""
+
+
 class Server:
     """A server subprocess in its own process group, logs kept in `workdir`."""
 
@@ -271,6 +278,8 @@ class Hubbub(Server):
             self.tree = tree_digest(self.workdir / "src" / "hubbub")
         self.manage("migrate")
         self.manage("demo")
+        # The demo's record of this event has ended (posting answers 409): reopen it.
+        self.manage("shell", "-c", REOPEN_EVENT.format(slug=self.slug))
         self.manage(
             "createsuperuser",
             "--noinput",
