@@ -61,6 +61,13 @@ gc.callbacks.append(_gc_probe)
 """
 
 
+REOPEN_EVENT = """
+from hubbub.events.lifecycle import apply_status
+from hubbub.events.models import Event
+apply_status(Event.objects.get(slug="{slug}"), Event.Status.LIVE)
+"""
+
+
 class Server:
     """A server subprocess in its own process group, logs kept in `workdir`."""
 
@@ -271,6 +278,8 @@ class Hubbub(Server):
             self.tree = tree_digest(self.workdir / "src" / "hubbub")
         self.manage("migrate")
         self.manage("demo")
+        # The demo's record of this event has ended (posting answers 409): reopen it.
+        self.manage("shell", "-c", REOPEN_EVENT.format(slug=self.slug))
         self.manage(
             "createsuperuser",
             "--noinput",
@@ -299,9 +308,7 @@ async def warm_up(server, client):
             resp.raise_for_status()
     except httpx.HTTPError as exc:
         print(f"  warm-up stream: {type(exc).__name__}: {exc}", file=sys.stderr)
-    posts = await post_entries(
-        client, server.post_url, 1, 0, headers=server.post_headers, label="warm-up"
-    )
+    posts = await post_entries(server.post_url, 1, 0, headers=server.post_headers, label="warm-up")
     if posts[0].error:
         print(f"  warm-up post failed: {posts[0].status} {posts[0].error}", file=sys.stderr)
     await asyncio.sleep(1.0)
@@ -326,7 +333,7 @@ async def measure(server, args):
         )
         try:
             with no_gc():
-                await _measure(server, args, gen, client, pid, rss0, res)
+                await _measure(server, args, gen, pid, rss0, res)
         finally:
             gen.close()
     await asyncio.sleep(0.5)
@@ -335,7 +342,7 @@ async def measure(server, args):
     return res
 
 
-async def _measure(server, args, gen, client, pid, rss0, res):
+async def _measure(server, args, gen, pid, rss0, res):
     print(f"  connecting {args.readers} readers", file=sys.stderr)
     t_connect = monotonic()
     helper = await start_helper(server, args) if args.helper_readers else None
@@ -360,7 +367,7 @@ async def _measure(server, args, gen, client, pid, rss0, res):
         likes.start()
         await asyncio.sleep(2.0)  # the storm is at full rate before the first post
     posts = await post_entries(
-        client, server.post_url, args.posts, args.interval, headers=server.post_headers
+        server.post_url, args.posts, args.interval, headers=server.post_headers
     )
     want = (args.readers - args.helper_readers) * sum(p.entry_id is not None for p in posts)
     await gen.wait_for(lambda: gen.n_entries >= want, args.drain)
@@ -504,17 +511,14 @@ async def storm(server, gen, posts, args):
     # the probe queues behind thousands of reconnects: the first reader back can tell earlier
     t_up = await server.wait_up(served=lambda: gen.first_ready_at)
     out["restart_s"] = round(t_up - t_kill, 2)
-    # a fresh client: the pooled keep-alive connection died with the old server
-    async with httpx.AsyncClient(timeout=60) as client:
-        new = await post_entries(
-            client,
-            server.post_url,
-            args.storm_posts,
-            args.storm_interval,
-            headers=server.post_headers,
-            label="storm",
-            first=len(posts),
-        )
+    new = await post_entries(
+        server.post_url,
+        args.storm_posts,
+        args.storm_interval,
+        headers=server.post_headers,
+        label="storm",
+        first=len(posts),
+    )
     out["post_errors"] = [f"{p.status} {p.error}" for p in new if p.error]
     every = posts + new
     want = len(gen.readers) * sum(p.entry_id is not None for p in every)

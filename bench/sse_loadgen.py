@@ -5,7 +5,7 @@ GET on connection_made, skips the response head, undoes chunked framing if the s
 and splits SSE messages on blank lines, keeping only the `id:` and `event:` lines plus a
 monotonic receipt time per `entry.created`. The JSON payload is parsed once per SSE id (not once
 per reader) to learn which entry an id carries. Entries are posted over a separate keep-alive
-connection; latency = receipt time - time the POST started.
+connection from a thread; latency = receipt time - time the POST's request was written.
 
 Library: LoadGen, post_entries, analyze, rss_kb. CLI (against any server speaking the format):
 
@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import http.client
 import json
 import os
 import random
@@ -27,7 +28,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import uvloop
 
 monotonic = time.monotonic
@@ -83,6 +83,15 @@ class Reader(asyncio.Protocol):
 
     def data_received(self, data):
         t = monotonic()
+        if self._chunked and not self._buf and not self._cbuf and self._need < 0:
+            # The usual case, kept cheap since it runs once per reader per message: one whole
+            # chunk holding one whole SSE message with \n line ends.
+            nl = data.find(b"\r\n", 0, 10)
+            if nl > 0 and data[-4:] == b"\n\n\r\n" and int(data[:nl], 16) == len(data) - nl - 4:
+                block = data[nl + 2 : -4]
+                if b"\n\n" not in block and b"\r" not in block:
+                    self._message(block, t)
+                    return
         if self._head:
             raw = self._raw + data
             end = raw.find(b"\r\n\r\n")
@@ -112,29 +121,33 @@ class Reader(asyncio.Protocol):
             return
         blocks = buf.split(b"\n\n")
         self._buf = blocks.pop()
-        gen = self.gen
         for block in blocks:
-            if block[:1] == b":" and b"\n" not in block:
-                continue  # heartbeat comment
-            sid = None
-            event = b"message"
-            for line in block.split(b"\n"):
-                if line[:3] == b"id:":
-                    sid = line[3:].strip()
-                elif line[:6] == b"event:":
-                    event = line[6:].strip()
-            if sid is not None:
-                self.last_id = sid
-            if event == b"entry.created":
-                self.got.append((sid, t))
-                gen.n_entries += 1
-                if sid not in gen.sid_entry:
-                    gen.learn(sid, block)
-            elif event == b"resync":
-                self.resyncs += 1
-                gen.n_resyncs += 1
-            elif event == b"like.updated":
-                gen.n_like_updates += 1
+            self._message(block, t)
+
+    def _message(self, block, t):
+        """One SSE message (without its blank line), received at `t`."""
+        if block[:1] == b":" and b"\n" not in block:
+            return  # heartbeat comment
+        sid = None
+        event = b"message"
+        for line in block.split(b"\n"):
+            if line[:3] == b"id:":
+                sid = line[3:].strip()
+            elif line[:6] == b"event:":
+                event = line[6:].strip()
+        if sid is not None:
+            self.last_id = sid
+        gen = self.gen
+        if event == b"entry.created":
+            self.got.append((sid, t))
+            gen.n_entries += 1
+            if sid not in gen.sid_entry:
+                gen.learn(sid, block)
+        elif event == b"resync":
+            self.resyncs += 1
+            gen.n_resyncs += 1
+        elif event == b"like.updated":
+            gen.n_like_updates += 1
 
     def _dechunk(self, data):
         cbuf = self._cbuf + data if self._cbuf else data
@@ -330,27 +343,63 @@ class Post:
     error: str = ""
 
 
-async def post_entries(client, url, count, interval, *, headers=None, label="bench", first=0):
-    """POST `count` entries, one every `interval` s (sequential: a slow answer delays the next)."""
+async def post_entries(url, count, interval, *, headers=None, label="bench", first=0):
+    """POST `count` entries, one every `interval` s (sequential: a slow answer delays the next).
+
+    Each POST runs in a thread of its own over a blocking keep-alive connection, and `started`
+    is taken in that thread just before the request's bytes are written: the readers' event
+    loop here may be busy taking a fan-out, and a POST written from it would leave late while
+    its clock had already started (or finish late while the server had long answered).
+    """
     posts = []
-    t_next = monotonic()
-    for i in range(first, first + count):
-        await asyncio.sleep(max(0.0, t_next - monotonic()))
-        t_next += interval
-        body = {"body": f"{label} entry {i}: *fan-out* check"}
-        p = Post(i, monotonic())
-        try:
-            resp = await client.post(url, json=body, headers=headers)
-            p.status = resp.status_code
-            if resp.status_code == 201:
-                p.entry_id = resp.json()["id"]
-            else:
-                p.error = resp.text[:300]
-        except (httpx.HTTPError, ValueError, KeyError) as exc:
-            p.error = f"{type(exc).__name__}: {exc}"
-        p.finished = monotonic()
-        posts.append(p)
+    conn = _Poster(url, headers)
+    try:
+        t_next = monotonic()
+        for i in range(first, first + count):
+            await asyncio.sleep(max(0.0, t_next - monotonic()))
+            t_next += interval
+            body = {"body": f"{label} entry {i}: *fan-out* check"}
+            posts.append(await asyncio.to_thread(conn.post, i, body))
+    finally:
+        conn.close()
     return posts
+
+
+class _Poster:
+    """Blocking JSON POSTs over one keep-alive connection (reopened after an error)."""
+
+    def __init__(self, url, headers):
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.path = parts.path + (f"?{parts.query}" if parts.query else "")
+        self.headers = {"Content-Type": "application/json", **(headers or {})}
+        self.conn = None
+
+    def post(self, index, body):
+        payload = json.dumps(body).encode()
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            self.conn.connect()
+        p = Post(index, monotonic())
+        try:
+            self.conn.request("POST", self.path, payload, self.headers)
+            resp = self.conn.getresponse()
+            text = resp.read()
+            p.status = resp.status
+            if resp.status == 201:
+                p.entry_id = json.loads(text)["id"]
+            else:
+                p.error = text[:300].decode(errors="replace")
+        except (OSError, http.client.HTTPException, ValueError, KeyError) as exc:
+            p.error = f"{type(exc).__name__}: {exc}"
+            self.close()
+        p.finished = monotonic()
+        return p
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 def pct(sorted_values, q):
@@ -518,10 +567,7 @@ async def _run_cli(args, gen):
         out["kb_per_reader"] = round((rss1 - rss0) / args.readers, 2)
     if args.post_url and args.posts:
         auth = {"Authorization": f"Bearer {args.token}"} if args.token else None
-        async with httpx.AsyncClient(timeout=60) as client:
-            posts = await post_entries(
-                client, args.post_url, args.posts, args.interval, headers=auth
-            )
+        posts = await post_entries(args.post_url, args.posts, args.interval, headers=auth)
         want = args.readers * sum(p.entry_id is not None for p in posts)
         await gen.wait_for(lambda: gen.n_entries >= want, args.drain)
         out.update(analyze(gen, posts).summary())

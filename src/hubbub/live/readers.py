@@ -1,7 +1,10 @@
 """One connected stream reader: its queue, the loop that writes it out, and how it is dropped.
 
-The stream hubs push the same frame bytes to every reader and never wait for one; each reader's
-own task (``relay``) writes what is queued for it. A reader that stops taking what is written
+The stream hubs push the same frame bytes to every reader and never wait for one. A reader
+whose connection has taken everything written so far gets a new frame straight away, as one
+pre-framed HTTP chunk written to its socket by the hub (no task switch, no ``await``); anything
+else is queued, and the reader's own task (``relay``) writes it through the server's ``send``,
+waiting for the client as ASGI flow control says. A reader that stops taking what is written
 is dropped with a reset, so what it can cost the server is bounded (docs/security.md).
 """
 
@@ -24,6 +27,11 @@ SEND_BUFFER_BYTES = 256 * 1024
 LINGER_RESET = struct.pack("ii", 1, 0)
 
 
+def chunked(frame: bytes) -> bytes:
+    """``frame`` as one HTTP/1.1 chunk, framed as the server frames a response body."""
+    return b"%x\r\n%s\r\n" % (len(frame), frame)
+
+
 class Reader:
     """One connected reader: what is waiting to be written, and how to wake its writer.
 
@@ -33,7 +41,16 @@ class Reader:
     reader's browser reconnects with its ``Last-Event-ID`` and resumes.
     """
 
-    __slots__ = ("abort", "closed", "heartbeat_due", "max_behind", "pending", "waiter", "writing")
+    __slots__ = (
+        "abort",
+        "closed",
+        "direct",
+        "heartbeat_due",
+        "max_behind",
+        "pending",
+        "waiter",
+        "writing",
+    )
 
     def __init__(self, heartbeat_due: float, max_behind: int, abort: Callable[[], None]):
         self.pending: list[tuple[int | None, bytes]] = []
@@ -45,9 +62,29 @@ class Reader:
         self.abort = abort
         # When the write in progress began (monotonic), or 0.0 between writes.
         self.writing = 0.0
+        # The connection's transport, once the response is under way as chunks (``relay``).
+        self.direct: asyncio.WriteTransport | None = None
 
-    def push(self, seq: int | None, frame: bytes) -> None:
+    def push(self, seq: int | None, frame: bytes, chunk: bytes | None = None) -> None:
+        """Queue ``frame``; ``chunk`` (the same frame, ``chunked``) may be written at once.
+
+        Written at once only while the relay task is parked with nothing queued and the socket
+        has taken every byte so far: the order of frames is kept, and a client that reads
+        slowly falls back to the queue, where flow control and the stall check watch it.
+        """
         if self.closed:
+            return
+        transport = self.direct
+        if (
+            chunk is not None
+            and transport is not None
+            and not self.pending
+            and self.waiter is not None
+            and not self.waiter.done()
+            and not transport.get_write_buffer_size()
+            and not transport.is_closing()
+        ):
+            transport.write(chunk)
             return
         self.pending.append((seq, frame))
         if len(self.pending) > self.max_behind:
@@ -86,6 +123,8 @@ async def relay(reader: Reader, send: Send, first: bytes) -> None:
     ``reader.writing`` marks a write in progress, so the heartbeat clock can see one that the
     client's full socket holds up; nothing else ever waits for this reader.
     """
+    # Only known once the response has started (its headers are out by now).
+    reader.direct = direct_transport(send)
     body = first
     while not reader.closed:
         reader.writing = time.monotonic()
@@ -120,6 +159,22 @@ def _take_batch(reader: Reader) -> bytes:
             break
     reader.pending = pending[count:]
     return b"".join(frame for _seq, frame in pending[:count])
+
+
+def direct_transport(send: Send) -> asyncio.WriteTransport | None:
+    """The transport of a response that uvicorn sends as chunks, to write chunks to directly.
+
+    uvicorn keeps no count of a chunked body's bytes, so chunks written beside its ``send``
+    (never during one: the relay task is parked) are as if it had framed them; its ``send``
+    still ends the response. Under another server, or for a body that is not chunked, None.
+    """
+    cycle = getattr(send, "__self__", None)
+    if getattr(cycle, "chunked_encoding", None) is not True:
+        return None
+    transport = getattr(cycle, "transport", None)
+    if not hasattr(transport, "get_write_buffer_size"):
+        return None
+    return transport
 
 
 def connection_aborter(send: Send) -> Callable[[], None]:

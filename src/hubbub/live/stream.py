@@ -31,7 +31,7 @@ from .broker import (
     StreamMessageData,
     get_broker,
 )
-from .readers import Reader, Send, connection_aborter, relay
+from .readers import Reader, Send, chunked, connection_aborter, relay
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ ENTRY_CREATED = re.compile(rb"^id: \d+\nevent: entry\.created\ndata: \{\"id\":(\
 MAX_COUNTED_ENTRIES = 1000
 
 HEARTBEAT_FRAME = b": heartbeat\n\n"
+HEARTBEAT_CHUNK = chunked(HEARTBEAT_FRAME)
 HELLO_FRAME = b"retry: 3000\n: connected\n\n"
 
 RESPONSE_HEADERS = [
@@ -152,8 +153,9 @@ class EventHub:
     def broadcast(self, message: StreamMessageData) -> None:
         """An ephemeral message: to the readers connected now, never into the log."""
         frame = ephemeral_frame(message.type, message.data)
+        chunk = chunked(frame)
         for reader in self.readers:
-            reader.push(None, frame)
+            reader.push(None, frame, chunk)
 
     def _deliver(self, seq: int, frame: bytes) -> None:
         if not self.log or seq != self.log_start + len(self.log):
@@ -166,8 +168,9 @@ class EventHub:
             del self.log[:drop]
             self.log_start += drop
         self.last_seq = seq
+        chunk = chunked(frame)
         for reader in self.readers:
-            reader.push(seq, frame)
+            reader.push(seq, frame, chunk)
         created = ENTRY_CREATED.match(frame)
         if created and self.readers and len(self.entry_readers) < MAX_COUNTED_ENTRIES:
             self.entry_readers[int(created[1])] = len(self.readers)
@@ -195,8 +198,10 @@ class EventHub:
                 "event %s: stream gap after %s not recoverable", self.event_id, self.last_seq
             )
             skip_to = min(self.early) - 1
+            frame = resync_frame("gap", skip_to)
+            chunk = chunked(frame)
             for reader in self.readers:
-                reader.push(None, resync_frame("gap", skip_to))
+                reader.push(None, frame, chunk)
             self.log = []
             self.last_seq = skip_to
         self._drain_early()
@@ -260,8 +265,9 @@ class DeskHub:
 
     def receive(self, message: StreamMessageData) -> None:
         frame = sse_frame(message.seq, message.type, message.data)
+        chunk = chunked(frame)
         for reader in self.readers:
-            reader.push(message.seq, frame)
+            reader.push(message.seq, frame, chunk)
 
     def close_member(self, user_id: int) -> None:
         for reader, reader_user in self.readers.items():
@@ -378,7 +384,7 @@ class StreamServer:
                         reader.drop()
                     elif reader.heartbeat_due <= now:
                         reader.heartbeat_due = self.next_heartbeat(now)
-                        reader.push(None, HEARTBEAT_FRAME)
+                        reader.push(None, HEARTBEAT_FRAME, HEARTBEAT_CHUNK)
 
     # -- database, only at connect or on a gap -------------------------------------------------
     async def resolve(self, slug: str) -> tuple[int, int] | None:
