@@ -1,5 +1,6 @@
 """Likes cost nothing: no move of the event's stream sequence, one coalesced count a second."""
 
+import asyncio
 import json
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from hubbub.comments import services
 from hubbub.comments.targets import describe
 from hubbub.events.models import Event
-from hubbub.live import publishing
+from hubbub.live import publishing, stream
 from hubbub.live.broker import EPHEMERAL_SEQ, StreamMessageData
 from hubbub.live.models import StreamMessage
 from hubbub.live.schemas import MESSAGE_SCHEMAS
@@ -85,27 +86,59 @@ def test_like_message_schema_refuses_a_bad_payload():
         schema.model_validate({"target": "<b>", "count": 1})
 
 
+class Collect:
+    def __init__(self):
+        self.frames = []
+
+    def push(self, seq, frame, chunk=None):
+        self.frames.append((seq, frame))
+
+
+def _like_message(event_id, target, count):
+    data = json.dumps({"target": target, "count": count})
+    return StreamMessageData(event_id, EPHEMERAL_SEQ, "like.updated", data), data
+
+
 def test_stream_sends_a_like_count_without_an_id_and_never_replays_it(settings):
-    server = StreamServer(broker=object())
-    hub = server.hub(7)
-    hub.last_seq = 3
+    async def run():
+        server = StreamServer(broker=object())
+        hub = server.hub(7)
+        hub.last_seq = 3
+        reader = Collect()
+        hub.readers.add(reader)
+        message, data = _like_message(7, "entry-1", 4)
+        server.on_message(message)
+        assert reader.frames == [(None, f"event: like.updated\ndata: {data}\n\n".encode())]
+        assert hub.last_seq == 3 and hub.log == []
+        # An event nobody follows in this process: nothing kept for it.
+        server.on_message(_like_message(8, "entry-1", 4)[0])
+        assert 8 not in server.hubs
 
-    class Collect:
-        def __init__(self):
-            self.frames = []
+    asyncio.run(run())
 
-        def push(self, seq, frame):
-            self.frames.append((seq, frame))
 
-    reader = Collect()
-    hub.readers.add(reader)
-    data = json.dumps({"target": "entry-1", "count": 4})
-    server.on_message(StreamMessageData(7, EPHEMERAL_SEQ, "like.updated", data))
-    assert reader.frames == [(None, f"event: like.updated\ndata: {data}\n\n".encode())]
-    assert hub.last_seq == 3 and hub.log == []
-    # An event nobody follows in this process: nothing kept for it.
-    server.on_message(StreamMessageData(8, EPHEMERAL_SEQ, "like.updated", data))
-    assert 8 not in server.hubs
+def test_like_counts_from_several_processes_reach_readers_once_a_second(monkeypatch):
+    """Each worker coalesces its own likes; their messages meet in every stream server, which
+    lets one a second per entry through, then the newest count."""
+    monkeypatch.setattr(stream, "EPHEMERAL_GAP", 0.2)
+
+    async def run():
+        server = StreamServer(broker=object())
+        hub = server.hub(7)
+        reader = Collect()
+        hub.readers.add(reader)
+        for count in (5, 6, 7):  # three workers' messages within the same moment
+            server.on_message(_like_message(7, "entry-1", count)[0])
+        server.on_message(_like_message(7, "entry-2", 1)[0])  # another entry: its own slot
+        counts = [json.loads(f.split(b"data: ")[1])["count"] for _s, f in reader.frames]
+        assert counts == [5, 1]
+        await asyncio.sleep(0.3)
+        counts = [json.loads(f.split(b"data: ")[1])["count"] for _s, f in reader.frames]
+        assert counts == [5, 1, 7]  # the newest, once the gap was up; 6 never sent
+        await asyncio.sleep(0.3)
+        assert len(reader.frames) == 3 and hub.ephemeral == {}
+
+    asyncio.run(run())
 
 
 # -- the counts a page fetches when it loads -----------------------------------------------------

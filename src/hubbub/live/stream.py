@@ -101,6 +101,20 @@ def parse_last_event_id(raw: str | None) -> int | None:
     return int(raw)
 
 
+# At most one ephemeral message (a like count) per type and target a second reaches readers.
+EPHEMERAL_GAP = 1.0
+MAX_EPHEMERAL_SLOTS = 10_000
+
+
+def _ephemeral_target(data: str) -> str:
+    """The payload's ``target`` ("entry-42"), which a newer message for it replaces."""
+    try:
+        target = json.loads(data).get("target")
+    except (ValueError, AttributeError):
+        return ""
+    return target if isinstance(target, str) else ""
+
+
 class Resync(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -125,6 +139,8 @@ class EventHub:
         # entry reached, since the figures last took them (``take_audience``).
         self.peak_readers = 0
         self.entry_readers: dict[int, int] = {}
+        # Ephemeral slots sent within the last EPHEMERAL_GAP: [newest waiting or None, timer].
+        self.ephemeral: dict[tuple, list] = {}
 
     def add_reader(self, reader: Reader) -> None:
         self.readers.add(reader)
@@ -151,7 +167,26 @@ class EventHub:
                 self.gap_task = asyncio.get_running_loop().create_task(self._fill_gap())
 
     def broadcast(self, message: StreamMessageData) -> None:
-        """An ephemeral message: to the readers connected now, never into the log."""
+        """An ephemeral message: to the readers connected now, never into the log, and at most
+        one a second per (type, target) whichever process sent it (each process coalesces
+        its own; with several workers their messages meet here). The first in a second goes
+        at once; the newest of the rest goes when the second is up."""
+        slot = (message.type, _ephemeral_target(message.data))
+        held = self.ephemeral.get(slot)
+        if held is not None:
+            held[0] = message  # replaces an older one waiting for the same slot
+            return
+        self._send_ephemeral(message)
+        if len(self.ephemeral) < MAX_EPHEMERAL_SLOTS:
+            loop = asyncio.get_running_loop()
+            self.ephemeral[slot] = [None, loop.call_later(EPHEMERAL_GAP, self._next, slot)]
+
+    def _next(self, slot) -> None:
+        held = self.ephemeral.pop(slot, None)
+        if held is not None and held[0] is not None:
+            self.broadcast(held[0])
+
+    def _send_ephemeral(self, message: StreamMessageData) -> None:
         frame = ephemeral_frame(message.type, message.data)
         chunk = chunked(frame)
         for reader in self.readers:
