@@ -8,6 +8,7 @@ from contextlib import closing
 
 import httpx
 import pytest
+from django.db import connection
 
 from hubbub.comments.models import Like
 from hubbub.events.models import Event
@@ -240,4 +241,21 @@ def test_a_like_waiting_at_shutdown_is_still_done(site_factory, token_for):
         time.sleep(0.3)
         site.server.stop()
         assert waiting.result().status_code == 200
+    assert Like.objects.filter(object_id=entry["id"]).count() == 1
+
+
+def test_the_batch_thread_gives_its_connection_back_to_the_pool(site_factory, token_for):
+    if connection.vendor != "postgresql":
+        pytest.skip("the connection pool is PostgreSQL's")
+    # One connection for the whole process: pages and likes take turns with it.
+    site = site_factory(
+        HUBBUB_DB_POOL_SIZE=1, HUBBUB_DB_POOL_MIN=1, HUBBUB_DB_POOL_TIMEOUT=5,
+        HUBBUB_EMBEDDED_WORKER=0,
+    )  # fmt: skip
+    entry = site.post("One connection")
+    token = token_for(UserFactory())
+    for liked in (True, False, True):
+        assert api_like(site, entry["id"], token, liked=liked).status_code == 200
+        # A Django request needs the same connection: the gate hands it back when idle.
+        assert site.get(entry["id"])["id"] == entry["id"]
     assert Like.objects.filter(object_id=entry["id"]).count() == 1
