@@ -8,9 +8,11 @@ Likes and unlikes alternate (each changes the count) from one account over the A
 per-client like limits lifted for the run: the storm stands for many readers. The storm runs in
 a process of its own (`--concurrency` keep-alive connections, paced to `--rate` a second), the
 page load in this one, both with the asyncio client in `bench/loadclient.py` (no wrk needed).
-Reports the page's requests/s with and without the storm, the likes done a second and their
-latency, the event's stream position before and after (likes must not move it), and the
-`like.updated` messages a reader received (at most one a second per entry). Throwaway SQLite
+Reports the page's requests/s with and without the storm, the likes done a second (second by
+second, and while the page was measured) and their latency, the event's stream position before
+and after (likes must not move it; the `--posts` entries posted during the storm do), the
+`like.updated` messages a reader received (at most one a second per entry and worker), and how
+long the entries posted during the storm took to reach that reader. Throwaway SQLite
 database; talks to 127.0.0.1 only and stops by itself. `--env HUBBUB_LIKE_QUEUE_MAX=0` sends
 every like through Django, as before the like gate.
 """
@@ -81,12 +83,14 @@ def page_likes(port, path, base, visitors) -> list[bytes]:
 
 
 class Reader:
-    """One stream reader on a thread: counts like.updated messages and entry ids."""
+    """One stream reader on a thread: counts like.updated messages (and those with an id), and
+    notes when each new entry arrived."""
 
     def __init__(self, url):
         self.url = url
         self.likes = 0
         self.with_id = 0
+        self.entries: dict[int, float] = {}  # entry id -> monotonic time received
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -106,18 +110,22 @@ class Reader:
                 if "event: like.updated" in block:
                     self.likes += 1
                     self.with_id += any(field.startswith("id:") for field in block)
+                elif "event: entry.created" in block:
+                    data = next(f for f in block if f.startswith("data:"))
+                    self.entries[json.loads(data[5:])["id"]] = time.monotonic()
                 block = []
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=1000)
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, default=256)
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--connections", type=int, default=50, help="for the page load")
     parser.add_argument("--entries", type=int, default=200)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--posts", type=int, default=10, help="entries posted during the storm")
     parser.add_argument(
         "--via",
         choices=["page", "api"],
@@ -180,7 +188,7 @@ def main() -> None:
         else:
             like_path = f"/{SLUG}/comments/entry/{entry_id}/like/"
             requests = page_likes(args.port, like_path, base, args.visitors)
-        storm_seconds = WARM_UP + args.duration + 1
+        storm_seconds = WARM_UP + args.duration + args.posts * POST_INTERVAL + 1
         storm_process = multiprocessing.Process(
             target=storm,
             args=(args.port, requests, args.rate, args.concurrency, storm_seconds, results),
@@ -191,6 +199,14 @@ def main() -> None:
         stormy = asyncio.run(
             get_load(args.port, page, connections=args.connections, duration=args.duration)
         )
+        # Entries posted while the storm goes on (after the page is measured: each post
+        # retires the page's copy): how long each takes to reach the reader.
+        posted = {}
+        for n in range(args.posts):
+            started = time.monotonic()
+            response = api.post(f"/api/v1/events/{SLUG}/entries", json={"body": f"Storm {n}"})
+            posted[response.raise_for_status().json()["id"]] = started
+            time.sleep(POST_INTERVAL)
         likes = results.get(timeout=storm_seconds + 60)
         storm_process.join(timeout=10)
         time.sleep(1.5)  # the last coalesced count
@@ -222,10 +238,29 @@ def main() -> None:
         f"({reader.likes / reader_seconds:.2f}/s, {reader.with_id} with an id); "
         f"workers {args.workers}."
     )
+    window = likes["per_second"][WARM_UP : WARM_UP + int(args.duration)]
+    print(
+        f"Likes done a second while the page was measured: {min(window, default=0)}–"
+        f"{max(window, default=0)} (mean {sum(window) / max(len(window), 1):.0f}); each second "
+        f"of the run: {likes['per_second']}."
+    )
+    arrived = reader.entries
+    delays = sorted((arrived[i] - t) * 1000 for i, t in posted.items() if i in arrived)
+    print(
+        f"Entries posted during the storm: {len(delays)} of {len(posted)} reached the reader; "
+        f"post to arrival p50 {percentile_ms(delays, 0.5):.0f} ms, max "
+        f"{max(delays, default=0):.0f} ms (the stream position moved by these {len(posted)})."
+    )
+
+
+def percentile_ms(sorted_ms: list[float], p: float) -> float:
+    return sorted_ms[min(len(sorted_ms) - 1, int(len(sorted_ms) * p))] if sorted_ms else 0.0
 
 
 # Seconds the storm runs before the page is measured beside it.
 WARM_UP = 2
+# Seconds between the entries posted during the storm.
+POST_INTERVAL = 0.5
 REOPEN = f"""
 from hubbub.events.lifecycle import apply_status
 from hubbub.events.models import Event

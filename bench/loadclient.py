@@ -126,8 +126,12 @@ async def post_at_rate(port: int, requests: list[bytes], *, rate: float, connect
                 begun = time.monotonic()
                 writer.write(request)
                 status, _body = await read_response(reader)
-                latencies.append(time.monotonic() - begun)
+                done = time.monotonic()
+                latencies.append(done - begun)
                 statuses[status] = statuses.get(status, 0) + 1
+                if status == 200:
+                    second = int(done - started)
+                    per_second[second] = per_second.get(second, 0) + 1
             except (OSError, asyncio.IncompleteReadError, ConnectionError):
                 statuses["error"] = statuses.get("error", 0) + 1
                 if writer is not None:
@@ -136,7 +140,10 @@ async def post_at_rate(port: int, requests: list[bytes], *, rate: float, connect
         if writer is not None:
             writer.close()
 
+    per_second: dict[int, int] = {}
     await asyncio.gather(*(connection() for _ in range(connections)))
     result = summary(latencies, statuses, time.monotonic() - started)
     result["asked"] = sent
+    # 200s answered in each second since the start (second 0, 1, …).
+    result["per_second"] = [per_second.get(n, 0) for n in range(int(duration) + 1)]
     return result
