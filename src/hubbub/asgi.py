@@ -13,6 +13,7 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
+from hubbub.comments.likegate import LikeGate  # noqa: E402
 from hubbub.core import audience  # noqa: E402
 from hubbub.core.asgi_limits import BodyLimits  # noqa: E402
 from hubbub.core.microcache import MicroCache  # noqa: E402
@@ -31,6 +32,10 @@ async def hubbub_application(scope, receive, send):
         match = desk_stream.DESK_STREAM_PATH.match(scope["path"])
         if match:
             await desk_stream.handle(scope, receive, send, match["slug"])
+            return
+        if _like_gate.applies(scope):
+            # Likes wanting JSON are done in batches, a transaction for many (comments/likegate.py).
+            await _like_gate.handle(scope, receive, send, django_application)
             return
         if scope["method"] == "GET" and audience.has_recorders():
             send = _counted(scope, send)
@@ -64,6 +69,7 @@ def _counted(scope, send):
 
 LIKE_COUNTS_PATH = re.compile(r"^/[-a-zA-Z0-9_]{1,80}/comments/likes/$")
 _like_counts_cache = MicroCache()
+_like_gate = LikeGate()
 # Public pages, the same for every reader who is not signed in, answered from copies kept by
 # content version (core/pagecache.py).
 _page_cache = PageCache(django_application)
@@ -77,6 +83,7 @@ async def _lifespan(receive, send):
             audience.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            await _like_gate.stop()  # likes still waiting are done first
             flush_ephemeral()  # like counts waiting for their timer
             await asyncio.to_thread(audience.flush)  # figures counted since the last write
             await get_stream_server().stop()

@@ -407,6 +407,19 @@ HUBBUB_DISALLOWED_WORDS = [
     w.strip() for w in os.environ.get("HUBBUB_DISALLOWED_WORDS", "").split(",") if w.strip()
 ]
 
+# Likes wanting a JSON answer are done in batches in front of Django (comments/likegate.py):
+# at most this many wait at once (more get 503 with Retry-After), at most this many go into one
+# transaction, and a batch waits this many milliseconds for company. 0 waiting: every like goes
+# through Django as an ordinary request.
+HUBBUB_LIKE_QUEUE_MAX = int(os.environ.get("HUBBUB_LIKE_QUEUE_MAX", "2000"))
+HUBBUB_LIKE_BATCH_MAX = int(os.environ.get("HUBBUB_LIKE_BATCH_MAX", "200"))
+HUBBUB_LIKE_BATCH_WAIT_MS = float(os.environ.get("HUBBUB_LIKE_BATCH_WAIT_MS", "5"))
+if HUBBUB_LIKE_QUEUE_MAX < 0 or HUBBUB_LIKE_BATCH_MAX < 1 or HUBBUB_LIKE_BATCH_WAIT_MS < 0:
+    raise ValueError(
+        "HUBBUB_LIKE_QUEUE_MAX and HUBBUB_LIKE_BATCH_WAIT_MS must be 0 or more and "
+        "HUBBUB_LIKE_BATCH_MAX at least 1"
+    )
+
 # -- abuse limits (see docs/security: comments, likes, sign-in, API) ------------------------
 # Rate limits as "<action>.<scope>": (count, seconds). Per visitor (account, cookie or email)
 # tight; per network address generous, since a venue's Wi-Fi puts hundreds of people behind

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.live.helpers import published  # noqa: F401 - fixture for the like tests
+from tests.live.helpers import published, site, site_factory  # noqa: F401 - fixtures
 
 
 @pytest.fixture(autouse=True)

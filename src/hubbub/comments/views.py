@@ -10,7 +10,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -45,12 +44,7 @@ def client_ip(request) -> str | None:
 
 
 def _too_fast(exc) -> str:
-    minutes = max(1, round(exc.retry_after / 60))
-    return ngettext(
-        "Please wait a minute and try again.",
-        "Please wait %(minutes)s minutes and try again.",
-        minutes,
-    ) % {"minutes": minutes}
+    return services.wait_message(exc.retry_after)
 
 
 def _event(request, event_slug):

@@ -40,10 +40,17 @@ def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 def is_trusted_proxy(value: str | None) -> bool:
     """Whether ``value`` is the address of one of HUBBUB_TRUSTED_PROXIES."""
-    address = _address(value or "")
+    return _is_trusted(value or "", tuple(settings.HUBBUB_TRUSTED_PROXIES))
+
+
+# Asked several times for every request (the like gate asks it for every like); the answer
+# depends only on the two arguments.
+@lru_cache(maxsize=4096)
+def _is_trusted(value: str, proxies: tuple[str, ...]) -> bool:
+    address = _address(value)
     if address is None:
         return False
-    return any(address in network for network in _networks(tuple(settings.HUBBUB_TRUSTED_PROXIES)))
+    return any(address in network for network in _networks(proxies))
 
 
 def peer_address(request) -> str:

@@ -17,19 +17,28 @@ class TrustedProxyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        meta = request.META
-        meta.setdefault(http.PEER_ADDR, meta.get("REMOTE_ADDR", ""))
-        meta["REMOTE_ADDR"] = http.client_ip(request) or ""
-        proto = http.forwarded_proto(request)
-        if proto:
-            meta[http.FORWARDED_PROTO] = proto
-        else:
-            meta.pop(http.FORWARDED_PROTO, None)
-        response = self.get_response(request)
-        if request.is_secure():
-            for morsel in response.cookies.values():
-                morsel["secure"] = True
-        return response
+        settle_client(request)
+        return secure_cookies(request, self.get_response(request))
+
+
+def settle_client(request) -> None:
+    """Set the client's address and scheme on ``request`` (also used by the like gate, which
+    answers in front of this middleware)."""
+    meta = request.META
+    meta.setdefault(http.PEER_ADDR, meta.get("REMOTE_ADDR", ""))
+    meta["REMOTE_ADDR"] = http.client_ip(request) or ""
+    proto = http.forwarded_proto(request)
+    if proto:
+        meta[http.FORWARDED_PROTO] = proto
+    else:
+        meta.pop(http.FORWARDED_PROTO, None)
+
+
+def secure_cookies(request, response):
+    if request.is_secure():
+        for morsel in response.cookies.values():
+            morsel["secure"] = True
+    return response
 
 
 class ContentSecurityPolicyMiddleware:
@@ -46,13 +55,17 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            # Embeds are meant to be framed by any site; everything else only by our own.
-            embeddable = getattr(response, "embeddable", False)
-            response["Content-Security-Policy"] = self.policy.format(
-                frame_ancestors="*" if embeddable else "'self'"
-            )
-        return response
+        return add_content_security_policy(response)
+
+
+def add_content_security_policy(response):
+    if "Content-Security-Policy" not in response:
+        # Embeds are meant to be framed by any site; everything else only by our own.
+        embeddable = getattr(response, "embeddable", False)
+        response["Content-Security-Policy"] = ContentSecurityPolicyMiddleware.policy.format(
+            frame_ancestors="*" if embeddable else "'self'"
+        )
+    return response
 
 
 class SameOriginCsrfMiddleware(CsrfViewMiddleware):

@@ -48,6 +48,7 @@ from .spam import (
     form_timestamp,
     keep_or_new_timestamp,
     release_form_token,
+    wait_message,
 )
 from .threads import approved_comments, comment_counts, comment_thread, moderation_queue
 
@@ -94,4 +95,5 @@ __all__ = [
     "render_comment_html",
     "send_comment_notifications",
     "unsubscribe_token",
+    "wait_message",
 ]

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hubbub.core import ratelimit
 
@@ -81,6 +82,16 @@ def release_form_token(timestamp: str) -> None:
 def check_comment_rate(*, visitor: str = "", email: str = "", address: str = "") -> None:
     """Count one comment; RateLimited when the visitor, email or address is over its limit."""
     ratelimit.hit("comment", visitor=visitor, email=email, address=address)
+
+
+def wait_message(retry_after: int) -> str:
+    """ "Please wait N minutes and try again." for a RateLimited's ``retry_after``."""
+    minutes = max(1, round(retry_after / 60))
+    return ngettext(
+        "Please wait a minute and try again.",
+        "Please wait %(minutes)s minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def check_like_rate(*, visitor: str = "", address: str = "") -> None:
