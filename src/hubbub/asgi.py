@@ -70,8 +70,8 @@ def _counted(scope, send):
 LIKE_COUNTS_PATH = re.compile(r"^/[-a-zA-Z0-9_]{1,80}/comments/likes/$")
 _like_counts_cache = MicroCache()
 _like_gate = LikeGate()
-# Public pages, the same for every reader who is not signed in, answered from copies kept by
-# content version (core/pagecache.py).
+# Public pages, the same for every reader, answered from copies kept by content version, with
+# each signed-in reader's own parts drawn in (core/pagecache.py, core/pageparts.py).
 _page_cache = PageCache(django_application)
 
 
