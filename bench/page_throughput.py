@@ -28,6 +28,8 @@ from pathlib import Path
 
 import httpx
 
+from loadclient import get_load
+
 ROOT = Path(__file__).resolve().parents[1]
 HUBBUB = [sys.executable, "-m", "hubbub.cli"]
 EVENT = "all-change-2011"
@@ -36,82 +38,6 @@ CSRF_COOKIE = "csrftoken=abcdefghijklmnopqrstuvwxyz012345"
 
 def run(env, *args):
     return subprocess.run([*HUBBUB, *args], env=env, check=True, capture_output=True, text=True)
-
-
-# -- the load generator -------------------------------------------------------------------------
-async def _read_response(reader) -> int:
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    status = int(lines[0].split()[1])
-    length, chunked, close = None, False, False
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"transfer-encoding" and b"chunked" in value.lower():
-            chunked = True
-        elif name == b"connection" and b"close" in value.lower():
-            close = True
-    if chunked:
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            await reader.readexactly(size + 2)
-            if size == 0:
-                break
-    elif length:
-        await reader.readexactly(length)
-    if close:
-        raise ConnectionResetError("server closed the connection")
-    return status
-
-
-async def _connection(port, request, until, latencies, statuses):
-    reader = writer = None
-    while time.monotonic() < until:
-        try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            started = time.monotonic()
-            writer.write(request)
-            status = await _read_response(reader)
-            latencies.append(time.monotonic() - started)
-            statuses[status] = statuses.get(status, 0) + 1
-        except (OSError, asyncio.IncompleteReadError, ConnectionError):
-            statuses["error"] = statuses.get("error", 0) + 1
-            if writer is not None:
-                writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
-
-
-async def load(port, path, cookie, connections, duration) -> dict:
-    headers = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Accept: text/html"]
-    if cookie:
-        headers.append(f"Cookie: {cookie}")
-    request = ("\r\n".join(headers) + "\r\n\r\n").encode()
-    latencies: list[float] = []
-    statuses: dict = {}
-    started = time.monotonic()
-    until = started + duration
-    await asyncio.gather(
-        *(_connection(port, request, until, latencies, statuses) for _ in range(connections))
-    )
-    elapsed = time.monotonic() - started
-    latencies.sort()
-
-    def pct(p):
-        if not latencies:
-            return 0
-        return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
-
-    return {
-        "rate": len(latencies) / elapsed,
-        "p50": pct(0.50),
-        "p99": pct(0.99),
-        "non_200": sum(n for s, n in statuses.items() if s != 200),
-    }
 
 
 # -- the site -----------------------------------------------------------------------------------
@@ -221,7 +147,10 @@ def main() -> None:
                 continue
             status = httpx.get(base + path).status_code
             for label, cookie in cookies:
-                result = asyncio.run(load(args.port, path, cookie, args.connections, args.duration))
+                result = asyncio.run(
+                    get_load(args.port, path, cookie=cookie, connections=args.connections,
+                             duration=args.duration)
+                )  # fmt: skip
                 rows.append((name, path, label, status, result))
                 print(
                     f"{name:14} {path:48} {label:13} {result['rate']:8.0f}/s "
