@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import resource
 import shutil
@@ -28,6 +29,9 @@ from types import SimpleNamespace
 import httpx
 import uvloop
 
+from like_storm import api_likes
+from like_storm import storm as like_storm_process
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sse_loadgen import (
     LoadGen,
@@ -35,7 +39,6 @@ from sse_loadgen import (
     busy_cpu_seconds,
     cpu_seconds,
     no_gc,
-    pct,
     post_entries,
     post_stats,
     raise_nofile,
@@ -364,7 +367,8 @@ async def _measure(server, args, gen, pid, rss0, res):
     likes = None
     if args.like_rate and getattr(server, "like_url", None) and args.liked_entry:
         likes = LikeStorm(server, args.liked_entry, args.like_rate, args.like_concurrency)
-        likes.start()
+        # Long enough to cover every post and the drain; stops by itself.
+        likes.start(seconds=2.0 + args.posts * args.interval + 5.0)
         await asyncio.sleep(2.0)  # the storm is at full rate before the first post
     posts = await post_entries(
         server.post_url, args.posts, args.interval, headers=server.post_headers
@@ -436,64 +440,37 @@ async def with_helper(gen, helper, args):
 
 
 class LikeStorm:
-    """Likes and unlikes of one entry at `rate` a second over the API, `concurrency` in flight
-    (each one changes the count, so each would have been a publish())."""
+    """Likes and unlikes of one entry at `rate` a second over the API, from a process of its
+    own (the readers' event loop here is busy enough), at most `concurrency` in flight; each
+    one changes the count, so each would once have been a publish()."""
 
     def __init__(self, server, entry_id, rate, concurrency):
-        self.url = server.like_url.format(id=entry_id)
-        self.headers = server.post_headers
+        url = httpx.URL(server.like_url.format(id=entry_id))
+        token = server.post_headers["Authorization"].removeprefix("Bearer ")
+        self.requests = api_likes(url.port, url.path, token)
+        self.port = url.port
         self.rate = rate
         self.concurrency = concurrency
-        self.latencies = []
-        self.errors = {}
-        self.task = None
+        self.results = multiprocessing.Queue()
+        self.process = None
 
-    def start(self):
-        self.t0 = monotonic()
-        self.task = asyncio.get_running_loop().create_task(self._run())
-
-    async def _run(self):
-        limits = httpx.Limits(max_connections=self.concurrency)
-        async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-            slots = asyncio.Semaphore(self.concurrency)
-            n = 0
-            t_next = monotonic()
-            pending = set()
-            while True:
-                await asyncio.sleep(max(0.0, t_next - monotonic()))
-                t_next += 1.0 / self.rate
-                await slots.acquire()
-                task = asyncio.ensure_future(self._like(client, n % 2 == 0, slots))
-                pending.add(task)
-                task.add_done_callback(pending.discard)
-                n += 1
-
-    async def _like(self, client, liked, slots):
-        t = monotonic()
-        try:
-            resp = await client.post(self.url, json={"liked": liked}, headers=self.headers)
-            if resp.status_code == 200:
-                self.latencies.append(monotonic() - t)
-            else:
-                self.errors[resp.status_code] = self.errors.get(resp.status_code, 0) + 1
-        except httpx.HTTPError as exc:
-            name = type(exc).__name__
-            self.errors[name] = self.errors.get(name, 0) + 1
-        finally:
-            slots.release()
+    def start(self, seconds: float):
+        self.process = multiprocessing.Process(
+            target=like_storm_process,
+            args=(self.port, self.requests, self.rate, self.concurrency, seconds, self.results),
+        )
+        self.process.start()
 
     async def stop(self):
-        self.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
-        took = monotonic() - self.t0
-        lat = sorted(self.latencies)
+        done = await asyncio.to_thread(self.results.get, True, 120)
+        self.process.join(timeout=10)
         return {
             "target_per_s": self.rate,
-            "done_per_s": round(len(lat) / took, 1),
-            "p50_ms": round(pct(lat, 50) * 1000, 1) if lat else None,
-            "p99_ms": round(pct(lat, 99) * 1000, 1) if lat else None,
-            "errors": self.errors,
+            "asked": done["asked"],
+            "done_per_s": round(done["rate"], 1),
+            "p50_ms": round(done["p50"], 1),
+            "p99_ms": round(done["p99"], 1),
+            "answers": done["statuses"],
         }
 
 
@@ -629,9 +606,9 @@ def table(results):
             rows += [
                 "",
                 f"Like storm during the posts ({r['target']}): target {likes['target_per_s']}/s, "
-                f"done {likes['done_per_s']}/s, like p50 {likes['p50_ms']} ms / p99 "
-                f"{likes['p99_ms']} ms, errors {likes['errors'] or 0}; like.updated received "
-                f"per reader: {r['like_updates_per_reader']}",
+                f"asked {likes['asked']}, done {likes['done_per_s']}/s, like p50 "
+                f"{likes['p50_ms']} ms / p99 {likes['p99_ms']} ms, answers {likes['answers']}; "
+                f"like.updated received per reader: {r['like_updates_per_reader']}",
             ]
     for r in results:
         s = r.get("storm")
@@ -764,7 +741,7 @@ def main():
         "--like-rate", type=float, default=0.0, help="likes/unlikes a second on one entry "
         "while posting (the like storm; lifts the per-client like limits)",
     )  # fmt: skip
-    ap.add_argument("--like-concurrency", type=int, default=64)
+    ap.add_argument("--like-concurrency", type=int, default=256)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", action="store_true", help="keep the temp dir with server logs")
     ap.add_argument("--json", help="write all numbers here")
