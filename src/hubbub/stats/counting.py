@@ -271,16 +271,19 @@ def flush(now: float | None = None) -> None:
         events = dict(Event.objects.public().filter(slug__in=slugs).values_list("slug", "pk"))
         client = _redis()
         today = local_today(now)
-        for (slug, day), hashes in readers.items():
-            if slug in events:
-                _add_readers(client, events[slug], day, hashes, views[(slug, day)])
-        for (slug, day, kind, key), n in counts.items():
-            if slug in events:
-                _add_count(events[slug], day, kind, key, n)
-        for (event_id, entry_id), n in entry_readers.items():
-            _add_count(event_id, today, DailyCount.Kind.ENTRY, str(entry_id), n)
-        for event_id, peak in peaks.items():
-            _add_peak(client, event_id, today, peak, now or time.time())
+        # One transaction: whoever reads the figures sees a whole flush or none of it (the
+        # readers without the peak counted beside them, say, never).
+        with transaction.atomic():
+            for (slug, day), hashes in readers.items():
+                if slug in events:
+                    _add_readers(client, events[slug], day, hashes, views[(slug, day)])
+            for (slug, day, kind, key), n in counts.items():
+                if slug in events:
+                    _add_count(events[slug], day, kind, key, n)
+            for (event_id, entry_id), n in entry_readers.items():
+                _add_count(event_id, today, DailyCount.Kind.ENTRY, str(entry_id), n)
+            for event_id, peak in peaks.items():
+                _add_peak(client, event_id, today, peak, now or time.time())
 
 
 def _figures_row(event_id: int, day) -> DailyFigures:
