@@ -13,6 +13,7 @@ from hubbub.live.models import StreamMessage
 from hubbub.live.schemas import MESSAGE_SCHEMAS
 from hubbub.social import services
 from hubbub.social.models import SocialPost, Source
+from hubbub.social.services import polling
 
 from ..factories import EventFactory
 from .fakes import Answer, bluesky_post, mastodon_status, photo_bytes
@@ -304,14 +305,14 @@ def test_unexpected_error_in_one_source_is_recorded_not_raised(event, fake, monk
     broken = make_source(event, "feed", f"{fake.url}/feed")
     make_source(event, "mastodon", fake.url, "#AllChange")
 
-    real = services._fetch_posts
+    real = polling._fetch_posts
 
     def explode(source):
         if source.pk == broken.pk:
             raise RuntimeError("bug")
         return real(source)
 
-    monkeypatch.setattr(services, "_fetch_posts", explode)
+    monkeypatch.setattr(polling, "_fetch_posts", explode)
     services.poll_event(event)
     broken.refresh_from_db()
     assert "RuntimeError" in broken.last_error
