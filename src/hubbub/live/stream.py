@@ -31,6 +31,17 @@ from .broker import (
     StreamMessageData,
     get_broker,
 )
+from .frames import (
+    DESK_RESPONSE_HEADERS,
+    HEARTBEAT_CHUNK,
+    HEARTBEAT_FRAME,
+    HELLO_FRAME,
+    RESPONSE_HEADERS,
+    ephemeral_frame,
+    parse_last_event_id,
+    resync_frame,
+    sse_frame,
+)
 from .readers import Reader, Send, chunked, connection_aborter, relay
 
 logger = logging.getLogger(__name__)
@@ -51,54 +62,7 @@ MAX_RESOLVED = 10_000
 ENTRY_CREATED = re.compile(rb"^id: \d+\nevent: entry\.created\ndata: \{\"id\":(\d+)")
 MAX_COUNTED_ENTRIES = 1000
 
-HEARTBEAT_FRAME = b": heartbeat\n\n"
-HEARTBEAT_CHUNK = chunked(HEARTBEAT_FRAME)
-HELLO_FRAME = b"retry: 3000\n: connected\n\n"
-
-RESPONSE_HEADERS = [
-    (b"content-type", b"text/event-stream; charset=utf-8"),
-    (b"cache-control", b"no-cache, no-transform"),
-    # nginx: pass bytes through as they come.
-    (b"x-accel-buffering", b"no"),
-    # Readers on other sites (embeds) may subscribe too; the stream carries only public data.
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", b"content-type"),
-]
-# No CORS on the desk: only the site's own pages, with the team's cookies, may read it.
-DESK_RESPONSE_HEADERS = [
-    (b"content-type", b"text/event-stream; charset=utf-8"),
-    (b"cache-control", b"no-cache, no-transform, private"),
-    (b"x-accel-buffering", b"no"),
-]
-
 Receive = Callable[[], Awaitable[dict]]
-
-
-def sse_frame(seq: int, type: str, data: str) -> bytes:
-    return f"id: {seq}\nevent: {type}\ndata: {data}\n\n".encode()
-
-
-def ephemeral_frame(type: str, data: str) -> bytes:
-    # No id: the reader's resume position stays at the last message of the sequence.
-    return f"event: {type}\ndata: {data}\n\n".encode()
-
-
-def resync_frame(reason: str, seq: int | None) -> bytes:
-    # Carries the current id so the reader's next reconnect starts from here.
-    head = f"id: {seq}\n" if seq is not None else ""
-    payload = json.dumps({"reason": reason})
-    return f"{head}event: resync\ndata: {payload}\n\n".encode()
-
-
-def parse_last_event_id(raw: str | None) -> int | None:
-    """A well-formed id, or None (which means: resync)."""
-    if raw is None:
-        return None
-    raw = raw.strip()
-    # str.isdigit() is true of "²" (which int() refuses) and "١" (which it reads as 1).
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
-        return None
-    return int(raw)
 
 
 # At most one ephemeral message (a like count) per type and target a second reaches readers.

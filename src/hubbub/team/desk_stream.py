@@ -17,8 +17,9 @@ from django.db import close_old_connections
 
 from hubbub.core.permissions import Action, policy
 from hubbub.events.models import Event
+from hubbub.live.frames import sse_frame
 from hubbub.live.publishing import encode_payload
-from hubbub.live.stream import get_stream_server, sse_frame
+from hubbub.live.stream import get_stream_server
 
 from .models import TeamMessage
 
