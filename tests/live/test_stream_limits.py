@@ -18,17 +18,7 @@ LONG_BODY = " ".join(f"word{n}" for n in range(2000))
 
 def stuck_reader(site: Site) -> socket.socket:
     """A raw connection with a tiny receive buffer that reads the greeting and then nothing."""
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.settimeout(10)
-    sock.connect(("127.0.0.1", site.server.port))
-    sock.sendall(f"GET /{site.event.slug}/live/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-    seen = b""
-    while b": connected\n\n" not in seen:
-        chunk = sock.recv(1024)
-        assert chunk, "the server closed the stream before greeting"
-        seen += chunk
-    return sock
+    return connected_reader(site)[0]
 
 
 def closed_by_server(sock: socket.socket) -> bool:
