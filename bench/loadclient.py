@@ -57,24 +57,41 @@ def summary(latencies: list[float], statuses: dict, elapsed: float) -> dict:
     }
 
 
-async def _get_connection(port, request, until, latencies, statuses):
-    reader = writer = None
-    while time.monotonic() < until:
+class _Connection:
+    """One keep-alive connection to 127.0.0.1, opened again after an error or a close."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader = self.writer = None
+
+    async def ask(self, request: bytes, statuses: dict) -> tuple[int, float] | None:
+        """(status, seconds) of one request, or None after an error; counted in ``statuses``."""
         try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            started = time.monotonic()
-            writer.write(request)
-            status, _body = await read_response(reader)
-            latencies.append(time.monotonic() - started)
-            statuses[status] = statuses.get(status, 0) + 1
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            began = time.monotonic()
+            self.writer.write(request)
+            status, _body = await read_response(self.reader)
         except (OSError, asyncio.IncompleteReadError, ConnectionError):
             statuses["error"] = statuses.get("error", 0) + 1
-            if writer is not None:
-                writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
+            self.close()
+            return None
+        statuses[status] = statuses.get(status, 0) + 1
+        return status, time.monotonic() - began
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def _get_connection(port, request, until, latencies, statuses):
+    connection = _Connection(port)
+    while time.monotonic() < until:
+        answer = await connection.ask(request, statuses)
+        if answer is not None:
+            latencies.append(answer[1])
+    connection.close()
 
 
 async def get_load(port: int, path: str, *, cookie="", connections=50, duration=5.0) -> dict:
@@ -112,7 +129,7 @@ async def post_at_rate(port: int, requests: list[bytes], *, rate: float, connect
 
     async def connection():
         nonlocal sent
-        reader = writer = None
+        link = _Connection(port)
         while True:
             due = started + sent / rate
             if due >= until or time.monotonic() >= until:
@@ -120,25 +137,15 @@ async def post_at_rate(port: int, requests: list[bytes], *, rate: float, connect
             request = requests[sent % len(requests)]
             sent += 1
             await asyncio.sleep(max(0.0, due - time.monotonic()))
-            try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                begun = time.monotonic()
-                writer.write(request)
-                status, _body = await read_response(reader)
-                done = time.monotonic()
-                latencies.append(done - begun)
-                statuses[status] = statuses.get(status, 0) + 1
-                if status == 200:
-                    second = int(done - started)
-                    per_second[second] = per_second.get(second, 0) + 1
-            except (OSError, asyncio.IncompleteReadError, ConnectionError):
-                statuses["error"] = statuses.get("error", 0) + 1
-                if writer is not None:
-                    writer.close()
-                reader = writer = None
-        if writer is not None:
-            writer.close()
+            answer = await link.ask(request, statuses)
+            if answer is None:
+                continue
+            status, seconds = answer
+            latencies.append(seconds)
+            if status == 200:
+                second = int(time.monotonic() - started)
+                per_second[second] = per_second.get(second, 0) + 1
+        link.close()
 
     per_second: dict[int, int] = {}
     await asyncio.gather(*(connection() for _ in range(connections)))

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -278,7 +278,9 @@ def test_a_guest_sees_the_edit_link_on_their_own_comment_only(front, live_event)
 
 
 def _signed_reader(key: str) -> str:
-    return signing.get_cookie_signer(salt=visitor.COOKIE + visitor.SALT).sign(key)
+    response = HttpResponse()
+    response.set_signed_cookie(visitor.COOKIE, key, salt=visitor.SALT)
+    return response.cookies[visitor.COOKIE].value
 
 
 # -- every write that changes a page shows on the next request ------------------------------------

@@ -44,7 +44,6 @@ from urllib.parse import parse_qsl, urlencode
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core import signing
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -217,7 +216,13 @@ class PageCache:
                 return
         layout = page.layout
         session = cookies.get(settings.SESSION_COOKIE_NAME, "") if layout else ""
-        reader = _signed_reader(cookies) if layout and layout.for_visitors else ""
+        # A made-up visitor cookie (its signature does not hold) is a stranger's.
+        has_reader = (
+            layout
+            and layout.for_visitors
+            and visitor.id_from_cookie(cookies.get(visitor.COOKIE, ""))
+        )
+        reader = cookies[visitor.COOKIE] if has_reader else ""
         if not (session or reader):
             if layout is None or not layout.fresh:
                 await self._answer(scope, send, page)  # the stranger's copy, as it is
@@ -237,21 +242,24 @@ class PageCache:
             ),
         )
         if drawn is pageparts.OWN_PAGE:
-            await self._own_page(scope, send, (*person, scope["query_string"], cookies))
+            own = (*person, scope["query_string"], tuple(sorted(cookies.items())))
+            await self._own_page(scope, send, own, cookies)
             return
         await self._answer_body(send, page, pageparts.assemble(layout, drawn))
 
-    async def _own_page(self, scope, send, person) -> None:
+    async def _own_page(self, scope, send, key, cookies) -> None:
         """The page Django renders for someone who sees more than a stranger (the event's
         team, staff), kept for them alone until the content moves, so reloading it is cheap.
         Anything but a plain 200 (a cookie set, a redirect, private or no-store) is not kept."""
-        key = (*person[:-1], tuple(sorted(person[-1].items())))
-        status, headers, body = await self.own_pages.get(
-            key,
-            partial(_capture, self.app, {**scope, "hubbub.own": True}),
-            keep=lambda made: made[0] == 200 and _keepable_for(made[1], person[-1]),
+
+        async def render():
+            status, headers, body = await _capture(self.app, {**scope, "hubbub.own": True})
+            return status, headers, body, pageparts.fresh_names(body)
+
+        status, headers, body, fresh = await self.own_pages.get(
+            key, render, keep=lambda made: made[0] == 200 and _keepable_for(made[1], cookies)
         )
-        body = pageparts.with_fresh_values(body, pageparts.fresh_names(body))
+        body = pageparts.with_fresh_values(body, fresh)
         headers = _with_length([(n, v) for n, v in headers if n not in _SHARED_ONLY], body)
         if status == 200:
             headers.append((b"cache-control", b"private, no-cache"))
@@ -383,21 +391,9 @@ class PersonalStore:
 def _size(made) -> int:
     if isinstance(made, dict):
         return sum(map(len, made.values()))
-    if isinstance(made, tuple):  # (status, headers, body)
+    if isinstance(made, tuple):  # (status, headers, body, fresh names)
         return len(made[2])
     return 0
-
-
-def _signed_reader(cookies: dict) -> str:
-    """The visitor cookie when its signature holds (a made-up one is a stranger's)."""
-    value = cookies.get(visitor.COOKIE, "")
-    if not value or len(value) > 200:
-        return ""
-    try:
-        signing.get_cookie_signer(salt=visitor.COOKIE + visitor.SALT).unsign(value)
-    except signing.BadSignature:
-        return ""
-    return value
 
 
 def _keepable_for(headers, cookies: dict) -> bool:

@@ -161,7 +161,7 @@ def _prepare_page(request, item: QueuedLike, memo: dict):
     liked = request.POST.get("liked", "1") != "0"
     address = visitor.client_address(request)
     signed_in = user.is_authenticated
-    key, is_new = ("", False) if signed_in else _visitor_id(request)
+    key, is_new = ("", False) if signed_in else visitor.ensure_visitor_id(request)
     try:
         if is_new:
             # As the view: a new visitor's like counts only once the cookie comes back.
@@ -174,26 +174,6 @@ def _prepare_page(request, item: QueuedLike, memo: dict):
         return _finish(request, JsonResponse({"detail": text}, status=429), exc.retry_after)
     who = ("u", user.pk) if signed_in else ("r", key[:64])
     return _Planned(request, target, who, liked)
-
-
-# Signed visitor cookies already checked -> their visitor id. Checking a signature is the
-# largest part of a reader's like; the answer depends only on the cookie (and the secret key,
-# which a restart changes). Bounded: emptied when full.
-_verified_visitors: dict[str, str] = {}
-MAX_VERIFIED_VISITORS = 20_000
-
-
-def _visitor_id(request) -> tuple[str, bool]:
-    """``visitor.ensure_visitor_id``, remembering cookies whose signature was good."""
-    raw = request.COOKIES.get(visitor.COOKIE)
-    if raw and raw in _verified_visitors:
-        return _verified_visitors[raw], False
-    key, is_new = visitor.ensure_visitor_id(request)
-    if raw and not is_new:
-        if len(_verified_visitors) >= MAX_VERIFIED_VISITORS:
-            _verified_visitors.clear()
-        _verified_visitors[raw] = key
-    return key, is_new
 
 
 def _token_user(request, memo: dict):
